@@ -1,0 +1,94 @@
+import type { Tx } from '../db/database.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { type Dependents, assertNoDependents } from '../http/dependents.js';
+import { pageOf, parseSort, prismaPage } from '../http/pagination.js';
+import { ProblemError, invalidField, notFound } from '../http/problems.js';
+import { slugify } from '../http/slug.js';
+import type { ActorCreateInput, ActorListInput, ActorUpdateInput } from './schemas.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type ActorRow = Prisma.ActorGetPayload<object>;
+
+export function toActor(row: ActorRow) {
+  return {
+    ...row,
+    handles: row.handles as { platform: string; handle: string; url?: string }[],
+    externalIds: row.externalIds as Record<string, string>,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+const whereRef = (ref: string) => (UUID.test(ref) ? { id: ref.toLowerCase() } : { slug: ref });
+
+export async function findActor(db: Tx, ref: string) {
+  const row = await db.actor.findUnique({ where: whereRef(ref) });
+  if (!row) throw notFound('actor', ref);
+  return row;
+}
+
+/** Resolves an actor named in a request body; unknown ones are a 400 on that field. */
+export async function resolveActorId(db: Tx, ref: string, field: string): Promise<string> {
+  const row = await db.actor.findUnique({ where: whereRef(ref), select: { id: true } });
+  if (!row) throw invalidField('body', field, `no actor with id or slug '${ref}'`);
+  return row.id;
+}
+
+async function assertSlugFree(db: Tx, slug: string, exceptId?: string) {
+  const taken = await db.actor.findUnique({ where: { slug }, select: { id: true } });
+  if (taken && taken.id !== exceptId) {
+    throw new ProblemError('conflict', `The slug '${slug}' is already taken by actor ${taken.id}.`, {
+      errors: [{ in: 'body', field: 'slug', message: 'already taken' }],
+    });
+  }
+}
+
+export async function createActor(db: Tx, input: ActorCreateInput) {
+  const slug = input.slug ?? slugify(input.name);
+  if (!slug) throw invalidField('body', 'slug', 'required when the name has no Latin letters or digits');
+  await assertSlugFree(db, slug);
+  return db.actor.create({ data: { ...input, slug } });
+}
+
+export async function updateActor(db: Tx, ref: string, input: ActorUpdateInput) {
+  const actor = await findActor(db, ref);
+  if (input.slug) await assertSlugFree(db, input.slug, actor.id);
+  return db.actor.update({ where: { id: actor.id }, data: input });
+}
+
+export async function actorDependents(db: Tx, id: string): Promise<Dependents> {
+  const [statements, figures, involvements] = await Promise.all([
+    db.statement.findMany({ where: { speakerId: id }, select: { id: true }, take: 10 }),
+    db.figure.findMany({ where: { reporterId: id }, select: { id: true }, take: 10 }),
+    db.statementActor.findMany({ where: { actorId: id }, select: { statementId: true }, take: 10 }),
+  ]);
+  const counts = await Promise.all([
+    statements.length ? db.statement.count({ where: { speakerId: id } }) : 0,
+    figures.length ? db.figure.count({ where: { reporterId: id } }) : 0,
+    involvements.length ? db.statementActor.count({ where: { actorId: id } }) : 0,
+  ]);
+  return {
+    statements: { count: counts[0], ids: statements.map((s) => s.id) },
+    figures: { count: counts[1], ids: figures.map((f) => f.id) },
+    involvedIn: { count: counts[2], ids: involvements.map((i) => i.statementId) },
+  };
+}
+
+export async function deleteActor(db: Tx, ref: string) {
+  const actor = await findActor(db, ref);
+  assertNoDependents(`actor '${actor.slug}'`, await actorDependents(db, actor.id));
+  await db.actor.delete({ where: { id: actor.id } });
+}
+
+export async function listActors(db: Tx, q: ActorListInput) {
+  const sort = parseSort(q.sort, { createdAt: 'date', name: 'string' });
+  const page = prismaPage(sort, q.cursor);
+  const rows = await db.actor.findMany({
+    where: { AND: [page.where, { kind: q.kind, country: q.country }] },
+    orderBy: page.orderBy,
+    take: q.limit + 1,
+  });
+  const { data, nextCursor } = pageOf(rows, q.limit, sort, (row) => row[sort.field as keyof typeof row]);
+  return { data: data.map(toActor), nextCursor };
+}

@@ -1,0 +1,48 @@
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { type ZodTypeProvider, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { actorRoutes } from './actors/routes.js';
+import { sourceRoutes } from './sources/routes.js';
+import { statementRoutes } from './statements/routes.js';
+import { figureRoutes } from './figures/routes.js';
+import { citationRoutes } from './citations/routes.js';
+import type { Database } from './db/database.js';
+import { databasePlugin } from './db/plugin.js';
+import { healthRoutes } from './health/routes.js';
+import { errorHandler } from './http/error-handler.js';
+import { openapi } from './http/openapi.js';
+
+export interface AppOptions {
+  database: Database;
+  logger?: FastifyServerOptions['logger'];
+  bodyLimit?: number;
+}
+
+/** Builds the application without listening: the server entry point listens, tests inject. */
+export async function buildApp({ database, logger = false, bodyLimit = 1024 * 1024 }: AppOptions) {
+  const app = Fastify({
+    logger,
+    bodyLimit,
+    requestIdHeader: 'x-request-id',
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // Only JSON bodies are accepted; anything else is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(errorHandler);
+  await app.register(databasePlugin, { database });
+  await app.register(openapi);
+  await app.register(healthRoutes);
+  await app.register(actorRoutes);
+  await app.register(sourceRoutes);
+  await app.register(statementRoutes);
+  await app.register(figureRoutes);
+  await app.register(citationRoutes);
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

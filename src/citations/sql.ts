@@ -1,0 +1,20 @@
+/** SQL fragments shared by the read queries of statements and figures. */
+
+export const isoTimestamp = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+export const actorSummaryJson = (alias: string) =>
+  `json_build_object('id', ${alias}.id, 'slug', ${alias}.slug, 'name', ${alias}.name, 'kind', ${alias}.kind)`;
+
+/** A partial date column as the API writes it: YYYY-MM-DD, YYYY-MM or YYYY. */
+export const partialDate = (date: string, precision: string) =>
+  `to_char(${date}, CASE ${precision} WHEN 'year' THEN 'YYYY' WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY-MM-DD' END)`;
+
+/** A JSON array of the citations of the row whose id is in `owner` (citations.<fk> = owner). */
+export const citationsJson = (fk: 'statement_id' | 'figure_id', owner: string) => `COALESCE((
+    SELECT json_agg(json_build_object(
+      'id', c.id, 'role', c.role, 'excerpt', c.excerpt, 'locator', c.locator,
+      'source', json_build_object('id', src.id, 'kind', src.kind, 'title', src.title, 'publisher', src.publisher,
+                                  'url', src.url, 'publishedOn', ${partialDate('src.published_on', 'src.published_precision')})
+    ) ORDER BY c.role, c.created_at, c.id)
+    FROM citations c JOIN sources src ON src.id = c.source_id
+    WHERE c.${fk} = ${owner}), '[]'::json)`;

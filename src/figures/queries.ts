@@ -1,0 +1,101 @@
+import type { z } from 'zod';
+import { actorSummaryJson, citationsJson, isoTimestamp } from '../citations/sql.js';
+import type { Database } from '../db/database.js';
+import { Params, keyset, periodWithin } from '../db/sql.js';
+import { pageOf, parseSort } from '../http/pagination.js';
+import { type Precision, formatPartialDate, rangeEnd, rangeStart } from '../http/partial-date.js';
+import { notFound } from '../http/problems.js';
+import type { Figure, FigureListInput } from './schemas.js';
+
+/** The read side of figures: one SQL query shapes a figure with its reporter and citations. */
+const SELECT = `
+SELECT f.id, f.metric, f.value, f.qualifier, f.lower_bound, f.upper_bound, f.phrase, f.population, f.area, f.cumulative,
+       to_char(f.period_start, 'YYYY-MM-DD') AS period_start, to_char(f.period_end, 'YYYY-MM-DD') AS period_end,
+       to_char(f.as_of, 'YYYY-MM-DD') AS as_of, f.as_of_precision, f.statement_id, f.caveats, f.notes,
+       ${isoTimestamp('f.created_at')} AS created_at, ${isoTimestamp('f.updated_at')} AS updated_at,
+       CASE WHEN r.id IS NULL THEN NULL ELSE ${actorSummaryJson('r')} END AS reporter,
+       ${citationsJson('figure_id', 'f.id')} AS citations
+FROM figures f LEFT JOIN actors r ON r.id = f.reporter_id`;
+
+type FigureOut = z.output<typeof Figure>;
+
+interface Row {
+  id: string;
+  metric: string;
+  value: number;
+  qualifier: FigureOut['qualifier'];
+  lower_bound: number | null;
+  upper_bound: number | null;
+  phrase: string | null;
+  population: string | null;
+  area: string | null;
+  cumulative: boolean;
+  period_start: string | null;
+  period_end: string | null;
+  as_of: string;
+  as_of_precision: Precision;
+  statement_id: string | null;
+  caveats: string | null;
+  notes: string | null;
+  created_at: string;
+  updated_at: string;
+  reporter: FigureOut['reporter'];
+  citations: FigureOut['citations'];
+}
+
+function toFigure(r: Row): FigureOut {
+  return {
+    id: r.id,
+    metric: r.metric,
+    value: r.value,
+    qualifier: r.qualifier,
+    lowerBound: r.lower_bound,
+    upperBound: r.upper_bound,
+    phrase: r.phrase,
+    population: r.population,
+    area: r.area,
+    cumulative: r.cumulative,
+    periodStart: r.period_start,
+    periodEnd: r.period_end,
+    asOf: formatPartialDate(new Date(`${r.as_of}T00:00:00Z`), r.as_of_precision),
+    asOfPrecision: r.as_of_precision,
+    reporter: r.reporter,
+    statementId: r.statement_id,
+    caveats: r.caveats,
+    notes: r.notes,
+    citations: r.citations,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export async function getFigure(db: Database, id: string): Promise<FigureOut> {
+  const [row] = await db.query<Row>(`${SELECT} WHERE f.id = $1`, [id]);
+  if (!row) throw notFound('figure', id);
+  return toFigure(row);
+}
+
+export async function listFigures(db: Database, q: FigureListInput) {
+  const sort = parseSort(q.sort, { asOf: 'date', createdAt: 'date' });
+  const p = new Params();
+  const where: string[] = [];
+  if (q.metric) where.push(`f.metric = ANY(${p.add(q.metric)})`);
+  if (q.reporter) {
+    const refs = p.add(q.reporter);
+    where.push(`f.reporter_id IN (SELECT id FROM actors WHERE id::text = ANY(${refs}) OR slug = ANY(${refs}))`);
+  }
+  where.push(...periodWithin(p, 'f.as_of', 'f.as_of_precision', rangeStart(q.from), rangeEnd(q.to)));
+  if (q.area) where.push(`lower(f.area) = lower(${p.add(q.area)})`);
+  if (q.population) where.push(`lower(f.population) = lower(${p.add(q.population)})`);
+  if (q.qualifier) where.push(`f.qualifier = ${p.add(q.qualifier)}::qualifier`);
+  if (q.statement) where.push(`f.statement_id = ${p.add(q.statement)}::uuid`);
+
+  const byAsOf = sort.field === 'asOf';
+  const page = keyset(p, sort, byAsOf ? 'f.as_of' : 'f.created_at', byAsOf ? 'date' : 'timestamptz', 'f.id', q.cursor);
+  where.push(...page.where);
+  const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${page.orderBy} LIMIT ${p.add(q.limit + 1)}`;
+  const { data, nextCursor } = pageOf(await db.query<Row>(sql, p.values), q.limit, sort, (r) =>
+    byAsOf ? r.as_of : r.created_at,
+  );
+  return { data: data.map(toFigure), nextCursor };
+}

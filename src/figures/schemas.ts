@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { ActorSummary } from '../actors/schemas.js';
+import { Citation, citationList } from '../citations/schemas.js';
+import { pageQuery, sortParam } from '../http/pagination.js';
+import { ActorRef, DatePrecision, DayString, PartialDateString, Text, Timestamp, Uuid, listParam } from '../http/schemas.js';
+
+export const Metric = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be snake_case, e.g. killed, injured, missing, displaced, detained')
+  .describe('What is counted: killed, injured, missing, displaced, detained… New metrics need no schema change.')
+  .meta({ example: 'killed' });
+
+export const Qualifier = z
+  .enum(['exact', 'at_least', 'more_than', 'about', 'nearly', 'up_to', 'less_than'])
+  .describe('How the reporter qualified the number ("at least 7,000" is at_least).')
+  .meta({ id: 'Qualifier' });
+
+const Bound = z.number().finite().min(0);
+
+const fields = {
+  metric: Metric,
+  value: z.number().finite().min(0).describe('The number as reported.'),
+  qualifier: Qualifier,
+  lowerBound: Bound.nullable().describe('Lowest value the wording allows; derived from the qualifier when omitted.'),
+  upperBound: Bound.nullable().describe('Highest value the wording allows; derived from the qualifier when omitted.'),
+  phrase: Text(1000).nullable().describe('The words as printed, e.g. "nearly two million".'),
+  population: Text(300).nullable().describe('Who is counted: Palestinians, children, women, soldiers and civilians…'),
+  area: Text(300).nullable().describe('Where: Gaza Strip, Rafah…'),
+  cumulative: z
+    .boolean()
+    .describe('true: a running total from periodStart to asOf ("since October 7"); false: for periodStart..periodEnd only.'),
+  periodStart: DayString.nullable(),
+  periodEnd: DayString.nullable(),
+  asOf: PartialDateString.describe('Date the figure is as of: YYYY-MM-DD, or YYYY-MM / YYYY when only that is known.'),
+  reporter: ActorRef.nullable().describe(
+    'Who issued the figure (id or slug); null when the outlet gives it without attribution.',
+  ),
+  statementId: Uuid.nullable().describe('The statement the figure was quoted in, when a speaker cited it.'),
+  caveats: Text(5000).nullable(),
+  notes: Text(10000).nullable(),
+};
+
+const checkRanges = (
+  f: { lowerBound?: number | null; upperBound?: number | null; periodStart?: string | null; periodEnd?: string | null },
+  ctx: z.RefinementCtx,
+) => {
+  if (f.lowerBound != null && f.upperBound != null && f.lowerBound > f.upperBound) {
+    ctx.addIssue({ code: 'custom', path: ['upperBound'], message: 'must not be below lowerBound' });
+  }
+  if (f.periodStart && f.periodEnd && f.periodStart > f.periodEnd) {
+    ctx.addIssue({ code: 'custom', path: ['periodEnd'], message: 'must not be before periodStart' });
+  }
+};
+
+export const FigureCreate = z
+  .strictObject({
+    ...fields,
+    qualifier: fields.qualifier.default('exact'),
+    lowerBound: fields.lowerBound.optional(),
+    upperBound: fields.upperBound.optional(),
+    phrase: fields.phrase.optional(),
+    population: fields.population.optional(),
+    area: fields.area.optional(),
+    cumulative: fields.cumulative.default(true),
+    periodStart: fields.periodStart.optional(),
+    periodEnd: fields.periodEnd.optional(),
+    reporter: fields.reporter.optional(),
+    statementId: fields.statementId.optional(),
+    caveats: fields.caveats.optional(),
+    notes: fields.notes.optional(),
+    citations: citationList(1).describe('At least one source that carries the figure.'),
+  })
+  .superRefine(checkRanges)
+  .meta({
+    id: 'FigureCreate',
+    example: {
+      metric: 'missing',
+      value: 7000,
+      qualifier: 'at_least',
+      phrase: 'at least 7,000 people are unaccounted for',
+      population: 'people',
+      area: 'Gaza Strip',
+      cumulative: true,
+      periodStart: '2023-10-07',
+      asOf: '2024-03',
+      citations: [
+        {
+          source: {
+            kind: 'news_article',
+            title: 'Cuba demands an end to the genocide in Gaza',
+            publisher: 'The Palestine Chronicle',
+          },
+          excerpt: 'at least 7,000 people are unaccounted for, presumed dead under the rubble of their homes',
+          role: 'secondary',
+        },
+      ],
+    },
+  });
+
+export const FigureUpdate = z
+  .strictObject(fields)
+  .partial()
+  .superRefine(checkRanges)
+  .meta({ id: 'FigureUpdate', example: { caveats: 'Presumed dead under the rubble; not included in the killed count.' } });
+
+export const Figure = z
+  .object({
+    id: Uuid,
+    metric: z.string(),
+    value: z.number(),
+    qualifier: Qualifier,
+    lowerBound: z.number().nullable(),
+    upperBound: z.number().nullable(),
+    phrase: z.string().nullable(),
+    population: z.string().nullable(),
+    area: z.string().nullable(),
+    cumulative: z.boolean(),
+    periodStart: z.string().nullable(),
+    periodEnd: z.string().nullable(),
+    asOf: z.string().describe('As precise as known: YYYY-MM-DD, YYYY-MM or YYYY.'),
+    asOfPrecision: DatePrecision,
+    reporter: ActorSummary.nullable(),
+    statementId: Uuid.nullable(),
+    caveats: z.string().nullable(),
+    notes: z.string().nullable(),
+    citations: z.array(Citation),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'Figure' });
+
+export const FIGURE_SORTS = ['-asOf', 'asOf', '-createdAt', 'createdAt'] as const;
+
+export const FigureListQuery = z.strictObject({
+  metric: listParam(Metric).optional().describe('One or more metrics.'),
+  reporter: listParam(z.string().min(1).max(200)).optional().describe('Reporter id or slug; several allowed.'),
+  from: PartialDateString.optional().describe('As of on or after.'),
+  to: PartialDateString.optional().describe(
+    'As of on or before; a figure known only to a month matches when the range covers that month.',
+  ),
+  area: z.string().min(1).max(300).optional().describe('Area (exact, case-insensitive).'),
+  population: z.string().min(1).max(300).optional().describe('Population (exact, case-insensitive).'),
+  qualifier: Qualifier.optional(),
+  statement: Uuid.optional().describe('Figures quoted in this statement.'),
+  sort: sortParam(FIGURE_SORTS, '-asOf'),
+  ...pageQuery,
+});
+
+export type FigureCreateInput = z.output<typeof FigureCreate>;
+export type FigureUpdateInput = z.output<typeof FigureUpdate>;
+export type FigureListInput = z.output<typeof FigureListQuery>;

@@ -1,0 +1,45 @@
+/**
+ * Dates known to a day, a month or a year ("earlier this month"). They travel
+ * as reduced-precision ISO 8601 strings (2024, 2024-03, 2024-03-30) and are
+ * stored as the first day of the period plus its precision.
+ */
+export type Precision = 'day' | 'month' | 'year';
+
+export interface PartialDate {
+  date: Date; // UTC midnight, first day of the period
+  precision: Precision;
+}
+
+export const PARTIAL_DATE_PATTERN = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+
+/** Returns undefined for anything that is not a real calendar date. */
+export function parsePartialDate(text: string): PartialDate | undefined {
+  const m = PARTIAL_DATE_PATTERN.exec(text);
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  const month = m[2] === undefined ? 1 : Number(m[2]);
+  const day = m[3] === undefined ? 1 : Number(m[3]);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return { date, precision: m[3] ? 'day' : m[2] ? 'month' : 'year' };
+}
+
+export function formatPartialDate(date: Date, precision: Precision): string {
+  const iso = date.toISOString();
+  return precision === 'year' ? iso.slice(0, 4) : precision === 'month' ? iso.slice(0, 7) : iso.slice(0, 10);
+}
+
+/** The last day of the period a partial date names. */
+export function periodEnd({ date, precision }: PartialDate): Date {
+  if (precision === 'day') return date;
+  const y = date.getUTCFullYear();
+  return precision === 'month' ? new Date(Date.UTC(y, date.getUTCMonth() + 1, 0)) : new Date(Date.UTC(y, 11, 31));
+}
+
+export const formatDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/** First day (YYYY-MM-DD) of the period a validated `from` parameter names. */
+export const rangeStart = (from: string | undefined) => from && formatDay(parsePartialDate(from)!.date);
+
+/** Last day (YYYY-MM-DD) of the period a validated `to` parameter names: to=2024-03 ends on 2024-03-31. */
+export const rangeEnd = (to: string | undefined) => to && formatDay(periodEnd(parsePartialDate(to)!));

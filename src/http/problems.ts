@@ -1,0 +1,55 @@
+/**
+ * Every error Attest answers with, defined once. The body is RFC 9457
+ * problem+json; `type` resolves to GET /problems/{code}, which serves the entry.
+ */
+export const PROBLEMS = {
+  'validation-failed': { status: 400, title: 'The request is not valid' },
+  'malformed-body': { status: 400, title: 'The request body could not be parsed' },
+  'invalid-cursor': { status: 400, title: 'The pagination cursor is not valid' },
+  'not-found': { status: 404, title: 'No such record' },
+  'route-not-found': { status: 404, title: 'No such route' },
+  conflict: { status: 409, title: 'The record conflicts with an existing one' },
+  'has-dependents': { status: 409, title: 'Other records depend on this one' },
+  'last-citation': { status: 409, title: 'A statement or figure must keep at least one citation' },
+  'payload-too-large': { status: 413, title: 'The request body is too large' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported content type' },
+  'database-unavailable': { status: 503, title: 'The database is not reachable' },
+  internal: { status: 500, title: 'Internal server error' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+export interface FieldError {
+  /** Where the field is: body, query, params or headers. */
+  in: string;
+  /** Dotted path inside it, e.g. citations.0.excerpt. */
+  field: string;
+  message: string;
+}
+
+export interface ProblemExtras {
+  errors?: FieldError[];
+  dependents?: Record<string, { count: number; ids: string[] }>;
+}
+
+export class ProblemError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ProblemCode,
+    readonly detail: string,
+    readonly extras: ProblemExtras = {},
+  ) {
+    super(detail);
+    this.status = PROBLEMS[code].status;
+  }
+}
+
+export const notFound = (what: string, id: string) => new ProblemError('not-found', `No ${what} with id or slug '${id}'.`);
+
+export const invalidField = (where: string, field: string, message: string) =>
+  new ProblemError('validation-failed', `${field}: ${message}`, { errors: [{ in: where, field, message }] });
+
+export function problemBody(code: ProblemCode, detail: string, instance: string, extras: ProblemExtras = {}) {
+  const { status, title } = PROBLEMS[code];
+  return { type: `/problems/${code}`, title, status, code, detail, instance, ...extras };
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { PARTIAL_DATE_PATTERN, parsePartialDate } from './partial-date.js';
+import { PROBLEMS } from './problems.js';
+
+export const Uuid = z.uuid().meta({ example: '019a0000-0000-7000-8000-000000000001' });
+
+export const IdParams = z.strictObject({
+  id: z.uuid().describe('Record id (UUID).'),
+});
+
+export const IdOrSlugParams = z.strictObject({
+  id: z.string().min(1).max(200).describe('Actor id (UUID) or slug, e.g. `miguel-diaz-canel`.'),
+});
+
+export const Slug = z
+  .string()
+  .min(1)
+  .max(120)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens, e.g. miguel-diaz-canel');
+
+/** An actor named by id or by slug in request bodies. */
+export const ActorRef = z.string().min(1).max(200).describe('Actor id (UUID) or slug.');
+
+// BCP 47, loosely: language, optional script/region/variants (es, en-GB, sr-Latn).
+export const LanguageTag = z
+  .string()
+  .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en, es or pt-BR')
+  .meta({ example: 'en' });
+
+export const CountryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. CU')
+  .meta({ example: 'CU' });
+
+export const PartialDateString = z
+  .string()
+  .regex(PARTIAL_DATE_PATTERN, 'must be YYYY, YYYY-MM or YYYY-MM-DD')
+  .refine((s) => parsePartialDate(s) !== undefined, 'is not a calendar date')
+  .meta({ example: '2024-03-30' });
+
+export const DayString = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .refine((s) => parsePartialDate(s) !== undefined, 'is not a calendar date')
+  .meta({ example: '2023-10-07' });
+
+export const Timestamp = z.iso.datetime({ offset: true }).meta({ example: '2024-03-31T09:00:00Z' });
+
+export const Text = (max: number) => z.string().trim().min(1).max(max);
+
+export const Problem = z
+  .object({
+    type: z.string().describe('Relative URI of the problem type; GET it for its definition.'),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.enum(Object.keys(PROBLEMS) as [keyof typeof PROBLEMS]),
+    detail: z.string(),
+    instance: z.string(),
+    errors: z
+      .array(z.object({ in: z.string(), field: z.string(), message: z.string() }))
+      .optional()
+      .describe('Each offending field, for validation-failed.'),
+    dependents: z
+      .record(z.string(), z.object({ count: z.number().int(), ids: z.array(z.string()) }))
+      .optional()
+      .describe('Records that depend on this one, for has-dependents.'),
+  })
+  .meta({ id: 'Problem', description: 'An RFC 9457 problem document.' });
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: Problem } },
+});
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input; `errors` names each offending field.',
+  404: 'No such record.',
+  409: 'Conflict with existing records.',
+  413: 'Body too large.',
+  415: 'Body is not JSON.',
+};
+
+/** Problem responses for the OpenAPI document of a route. */
+export function errors(...statuses: number[]) {
+  return Object.fromEntries(statuses.map((s) => [s, problemResponse(ERROR_DESCRIPTIONS[s] ?? 'Error.')]));
+}
+
+export const NoContent = z.undefined().describe('Deleted.');
+
+export const DatePrecision = z.enum(['day', 'month', 'year']).meta({ id: 'DatePrecision' });
+
+/** Repeated parameters (`actor=a&actor=b`) and comma-separated lists (`actor=a,b`) both work. */
+export const listParam = <T extends z.ZodType<string, string>>(item: T) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) =>
+      (Array.isArray(v) ? v : [v])
+        .flatMap((s) => s.split(','))
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item).min(1).max(50));

@@ -1,0 +1,98 @@
+import type { Tx } from '../db/database.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { assertNoDependents } from '../http/dependents.js';
+import { pageOf, parseSort, prismaPage } from '../http/pagination.js';
+import { formatPartialDate, parsePartialDate } from '../http/partial-date.js';
+import { ProblemError, notFound } from '../http/problems.js';
+import type { SourceCreateInput, SourceListInput, SourceUpdateInput } from './schemas.js';
+
+type SourceRow = Prisma.SourceGetPayload<object>;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toSource(row: SourceRow) {
+  const { publishedOn, publishedPrecision, ...rest } = row;
+  return {
+    ...rest,
+    publishedOn: publishedOn && formatPartialDate(publishedOn, publishedPrecision ?? 'day'),
+    publishedPrecision,
+    retrievedAt: iso(row.retrievedAt),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export async function findSource(db: Tx, id: string) {
+  const row = await db.source.findUnique({ where: { id } });
+  if (!row) throw notFound('source', id);
+  return row;
+}
+
+async function assertUrlFree(db: Tx, url: string | null | undefined, exceptId?: string) {
+  if (!url) return;
+  const taken = await db.source.findUnique({ where: { url }, select: { id: true } });
+  if (taken && taken.id !== exceptId) {
+    throw new ProblemError('conflict', `Source ${taken.id} already has the URL ${url}.`, {
+      errors: [{ in: 'body', field: 'url', message: `already used by source ${taken.id}` }],
+    });
+  }
+}
+
+/** The API's partial date becomes a date column and its precision. */
+function toData<T extends { publishedOn?: string | null }>({ publishedOn, ...rest }: T) {
+  if (publishedOn === undefined) return rest;
+  const parsed = publishedOn === null ? null : parsePartialDate(publishedOn)!;
+  return { ...rest, publishedOn: parsed?.date ?? null, publishedPrecision: parsed?.precision ?? null };
+}
+
+export async function createSource(db: Tx, input: SourceCreateInput) {
+  await assertUrlFree(db, input.url);
+  return db.source.create({ data: toData(input) });
+}
+
+/** A source given inline with a citation: the one with the same URL if there is one, else a new one. */
+export async function findOrCreateSource(db: Tx, input: SourceCreateInput) {
+  if (input.url) {
+    const existing = await db.source.findUnique({ where: { url: input.url } });
+    if (existing) return existing;
+  }
+  return db.source.create({ data: toData(input) });
+}
+
+export async function updateSource(db: Tx, id: string, input: SourceUpdateInput) {
+  await findSource(db, id);
+  await assertUrlFree(db, input.url, id);
+  return db.source.update({ where: { id }, data: toData(input) });
+}
+
+export async function deleteSource(db: Tx, id: string) {
+  await findSource(db, id);
+  const where = { sourceId: id };
+  const [count, sample] = await Promise.all([
+    db.citation.count({ where }),
+    db.citation.findMany({ where, select: { id: true }, take: 10 }),
+  ]);
+  assertNoDependents(`source ${id}`, { citations: { count, ids: sample.map((c) => c.id) } });
+  await db.source.delete({ where: { id } });
+}
+
+export async function listSources(db: Tx, q: SourceListInput) {
+  const sort = parseSort(q.sort, { createdAt: 'date', title: 'string' });
+  const page = prismaPage(sort, q.cursor);
+  const rows = await db.source.findMany({
+    where: {
+      AND: [
+        page.where,
+        {
+          kind: q.kind,
+          url: q.url,
+          publisher: q.publisher ? { equals: q.publisher, mode: 'insensitive' } : undefined,
+        },
+      ],
+    },
+    orderBy: page.orderBy,
+    take: q.limit + 1,
+  });
+  const { data, nextCursor } = pageOf(rows, q.limit, sort, (row) => row[sort.field as keyof typeof row]);
+  return { data: data.map(toSource), nextCursor };
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { pageQuery, sortParam } from '../http/pagination.js';
+import { DatePrecision, LanguageTag, PartialDateString, Text, Timestamp, Uuid } from '../http/schemas.js';
+import { normalizeUrl } from './url.js';
+
+export const SourceKind = z
+  .enum(['news_article', 'social_media_post', 'official_report', 'press_release', 'transcript', 'other'])
+  .meta({ id: 'SourceKind' });
+
+const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000);
+
+const fields = {
+  kind: SourceKind,
+  title: Text(1000),
+  url: HttpUrl.transform(normalizeUrl)
+    .nullable()
+    .describe('Canonical address. Stored normalised (lower-case host, no fragment or tracking parameters); unique.'),
+  publisher: Text(300).nullable().describe('Outlet or body that published it, e.g. The Palestine Chronicle.'),
+  authors: z.array(Text(300)).max(100),
+  publishedOn: PartialDateString.nullable().describe('Publication date: YYYY-MM-DD, or YYYY-MM / YYYY when only that is known.'),
+  language: LanguageTag.nullable(),
+  retrievedAt: Timestamp.nullable().describe('When Attest (or you) read it.'),
+  archiveUrl: HttpUrl.nullable().describe('A snapshot, e.g. in a web archive.'),
+  notes: Text(5000).nullable(),
+};
+
+export const SourceCreate = z
+  .strictObject({
+    kind: fields.kind,
+    title: fields.title,
+    url: fields.url.optional(),
+    publisher: fields.publisher.optional(),
+    authors: fields.authors.default([]),
+    publishedOn: fields.publishedOn.optional(),
+    language: fields.language.optional(),
+    retrievedAt: fields.retrievedAt.optional(),
+    archiveUrl: fields.archiveUrl.optional(),
+    notes: fields.notes.optional(),
+  })
+  .meta({
+    id: 'SourceCreate',
+    example: {
+      kind: 'news_article',
+      title: 'Cuba demands an end to the genocide in Gaza',
+      url: 'https://www.example.org/cuba-demands-end-to-genocide',
+      publisher: 'The Palestine Chronicle',
+      authors: ['Palestine Chronicle Staff'],
+      language: 'en',
+    },
+  });
+
+export const SourceUpdate = z
+  .strictObject(fields)
+  .partial()
+  .meta({ id: 'SourceUpdate', example: { archiveUrl: 'https://web.archive.org/web/2024/https://www.example.org/' } });
+
+export const Source = z
+  .object({
+    id: Uuid,
+    kind: SourceKind,
+    title: z.string(),
+    url: z.string().nullable(),
+    publisher: z.string().nullable(),
+    authors: z.array(z.string()),
+    publishedOn: z.string().nullable(),
+    publishedPrecision: DatePrecision.nullable(),
+    language: z.string().nullable(),
+    retrievedAt: Timestamp.nullable(),
+    archiveUrl: z.string().nullable(),
+    notes: z.string().nullable(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'Source' });
+
+export const SOURCE_SORTS = ['-createdAt', 'createdAt', 'title', '-title'] as const;
+
+export const SourceListQuery = z.strictObject({
+  kind: SourceKind.optional().describe('Only sources of this kind.'),
+  publisher: z.string().min(1).max(300).optional().describe('Only sources from this publisher (exact, case-insensitive).'),
+  url: HttpUrl.transform(normalizeUrl).optional().describe('Find the source with this URL (normalised before matching).'),
+  sort: sortParam(SOURCE_SORTS, '-createdAt'),
+  ...pageQuery,
+});
+
+export type SourceCreateInput = z.output<typeof SourceCreate>;
+export type SourceUpdateInput = z.output<typeof SourceUpdate>;
+export type SourceListInput = z.output<typeof SourceListQuery>;

@@ -1,0 +1,71 @@
+import { resolveActorId } from '../actors/repository.js';
+import { prepareCitations } from '../citations/repository.js';
+import type { Tx } from '../db/database.js';
+import { assertNoDependents } from '../http/dependents.js';
+import { parsePartialDate } from '../http/partial-date.js';
+import { invalidField, notFound } from '../http/problems.js';
+import type { StatementCreateInput, StatementUpdateInput } from './schemas.js';
+
+/** Every write to statements goes through here (revision history will hook in at this one place). */
+
+async function resolveInvolved(tx: Tx, involved: StatementCreateInput['involved']) {
+  const rows: { actorId: string; role: StatementCreateInput['involved'][number]['role'] }[] = [];
+  for (const [i, { actor, role }] of involved.entries()) {
+    const actorId = await resolveActorId(tx, actor, `involved.${i}.actor`);
+    if (rows.some((r) => r.actorId === actorId)) throw invalidField('body', `involved.${i}.actor`, 'actor listed twice');
+    rows.push({ actorId, role });
+  }
+  return rows;
+}
+
+function saidFields(saidOn: string) {
+  const { date, precision } = parsePartialDate(saidOn)!;
+  return { saidOn: date, saidPrecision: precision };
+}
+
+export async function createStatement(tx: Tx, input: StatementCreateInput): Promise<string> {
+  const { speaker, involved, citations, saidOn, ...rest } = input;
+  const speakerId = await resolveActorId(tx, speaker, 'speaker');
+  const involvedRows = await resolveInvolved(tx, involved);
+  const citationRows = await prepareCitations(tx, citations, 'citations');
+  const created = await tx.statement.create({
+    data: {
+      ...rest,
+      ...saidFields(saidOn),
+      speakerId,
+      involved: { create: involvedRows },
+      citations: { create: citationRows },
+    },
+    select: { id: true },
+  });
+  return created.id;
+}
+
+async function assertExists(tx: Tx, id: string) {
+  const found = await tx.statement.findUnique({ where: { id }, select: { id: true } });
+  if (!found) throw notFound('statement', id);
+}
+
+export async function updateStatement(tx: Tx, id: string, input: StatementUpdateInput): Promise<string> {
+  await assertExists(tx, id);
+  const { speaker, involved, saidOn, ...rest } = input;
+  const speakerId = speaker === undefined ? undefined : await resolveActorId(tx, speaker, 'speaker');
+  if (involved) {
+    const rows = await resolveInvolved(tx, involved);
+    await tx.statementActor.deleteMany({ where: { statementId: id } });
+    await tx.statementActor.createMany({ data: rows.map((r) => ({ ...r, statementId: id })) });
+  }
+  await tx.statement.update({ where: { id }, data: { ...rest, ...(saidOn === undefined ? {} : saidFields(saidOn)), speakerId } });
+  return id;
+}
+
+export async function deleteStatement(tx: Tx, id: string) {
+  await assertExists(tx, id);
+  const where = { statementId: id };
+  const [count, sample] = await Promise.all([
+    tx.figure.count({ where }),
+    tx.figure.findMany({ where, select: { id: true }, take: 10 }),
+  ]);
+  assertNoDependents(`statement ${id}`, { figures: { count, ids: sample.map((f) => f.id) } });
+  await tx.statement.delete({ where: { id } });
+}

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { ActorSummary } from '../actors/schemas.js';
+import { Citation, citationList } from '../citations/schemas.js';
+import { pageQuery, sortParam } from '../http/pagination.js';
+import { ActorRef, DatePrecision, LanguageTag, listParam, PartialDateString, Text, Timestamp, Uuid } from '../http/schemas.js';
+
+export const StatementKind = z
+  .enum(['direct_quote', 'paraphrase', 'social_media_post', 'official_statement'])
+  .meta({ id: 'StatementKind' });
+export const Medium = z
+  .enum([
+    'social_media',
+    'speech',
+    'rally',
+    'meeting',
+    'interview',
+    'press_conference',
+    'press_release',
+    'broadcast',
+    'document',
+    'other',
+  ])
+  .meta({ id: 'Medium' });
+export const Verification = z
+  .enum(['original', 'secondary', 'unverified'])
+  .describe('original: checked against the original post or recording; secondary: known only through an outlet relaying it.')
+  .meta({ id: 'Verification' });
+export const InvolvementRole = z.enum(['counterpart', 'addressee', 'mentioned', 'co_speaker']).meta({ id: 'InvolvementRole' });
+
+const Tag = z
+  .string()
+  .trim()
+  .transform((t) => t.replace(/^#/, ''))
+  .pipe(z.string().min(1).max(100))
+  .describe('A hashtag (the leading # is dropped) or topic.');
+
+const Involvement = z.strictObject({ actor: ActorRef, role: InvolvementRole });
+
+const fields = {
+  speaker: ActorRef.describe('Who said it: actor id or slug.'),
+  text: Text(50000).describe('The words as quoted; a translation when `originalText` is given.'),
+  language: LanguageTag.describe('Language of `text` (BCP 47).'),
+  originalText: Text(50000).nullable().describe('The words as said, when `text` is a translation.'),
+  originalLanguage: LanguageTag.nullable(),
+  kind: StatementKind,
+  saidOn: PartialDateString.describe('When it was said: YYYY-MM-DD, or YYYY-MM / YYYY when only the month or year is known.'),
+  medium: Medium.nullable(),
+  platform: Text(100).nullable().describe('For social media: X, Telegram, Facebook…'),
+  location: Text(300).nullable(),
+  occasion: Text(1000).nullable(),
+  tags: z.array(Tag).max(100),
+  verification: Verification,
+  notes: Text(10000).nullable(),
+  involved: z.array(Involvement).max(100).describe('Other actors involved, e.g. the counterpart in a meeting.'),
+};
+
+const bothOrNeither = (s: { originalText?: string | null; originalLanguage?: string | null }, ctx: z.RefinementCtx) => {
+  if (s.originalText && !s.originalLanguage) {
+    ctx.addIssue({ code: 'custom', path: ['originalLanguage'], message: 'required when originalText is given' });
+  }
+};
+
+export const StatementCreate = z
+  .strictObject({
+    ...fields,
+    originalText: fields.originalText.optional(),
+    originalLanguage: fields.originalLanguage.optional(),
+    medium: fields.medium.optional(),
+    platform: fields.platform.optional(),
+    location: fields.location.optional(),
+    occasion: fields.occasion.optional(),
+    tags: fields.tags.default([]),
+    verification: fields.verification.default('unverified'),
+    notes: fields.notes.optional(),
+    involved: fields.involved.default([]),
+    citations: citationList(1).describe('At least one source that carries the statement.'),
+  })
+  .superRefine(bothOrNeither)
+  .meta({
+    id: 'StatementCreate',
+    example: {
+      speaker: 'miguel-diaz-canel',
+      text: 'Cuba demands that the genocide stop now.',
+      language: 'en',
+      originalText: '#Cuba demanda que cese el genocidio ya.',
+      originalLanguage: 'es',
+      kind: 'social_media_post',
+      saidOn: '2024-03-30',
+      medium: 'social_media',
+      platform: 'X',
+      tags: ['Cuba'],
+      verification: 'secondary',
+      citations: [
+        {
+          source: {
+            kind: 'news_article',
+            title: 'Cuba demands an end to the genocide in Gaza',
+            publisher: 'The Palestine Chronicle',
+          },
+          excerpt: 'Miguel Diaz-Canel wrote on his X account “Cuba demands that the genocide stop now.”',
+          role: 'secondary',
+        },
+      ],
+    },
+  });
+
+export const StatementUpdate = z
+  .strictObject(fields)
+  .partial()
+  .superRefine(bothOrNeither)
+  .meta({ id: 'StatementUpdate', example: { verification: 'original' } });
+
+export const Statement = z
+  .object({
+    id: Uuid,
+    speaker: ActorSummary,
+    text: z.string(),
+    language: z.string(),
+    originalText: z.string().nullable(),
+    originalLanguage: z.string().nullable(),
+    kind: StatementKind,
+    saidOn: z.string().describe('As precise as known: YYYY-MM-DD, YYYY-MM or YYYY.'),
+    saidPrecision: DatePrecision,
+    medium: Medium.nullable(),
+    platform: z.string().nullable(),
+    location: z.string().nullable(),
+    occasion: z.string().nullable(),
+    tags: z.array(z.string()),
+    verification: Verification,
+    notes: z.string().nullable(),
+    involved: z.array(z.object({ actor: ActorSummary, role: InvolvementRole })),
+    citations: z.array(Citation),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'Statement' });
+
+export const STATEMENT_SORTS = ['-saidOn', 'saidOn', '-createdAt', 'createdAt'] as const;
+
+export const StatementListQuery = z.strictObject({
+  actor: listParam(z.string().min(1).max(200)).optional().describe('Speaker id or slug; several allowed.'),
+  from: PartialDateString.optional().describe('Said on or after (YYYY, YYYY-MM or YYYY-MM-DD).'),
+  to: PartialDateString.optional().describe(
+    'Said on or before; a statement known only to a month matches when the range covers that month.',
+  ),
+  kind: StatementKind.optional(),
+  language: LanguageTag.optional().describe('Language of the text or of the original.'),
+  tag: listParam(z.string().min(1).max(100)).optional().describe('Has any of these tags (case-insensitive).'),
+  medium: Medium.optional(),
+  sort: sortParam(STATEMENT_SORTS, '-saidOn'),
+  ...pageQuery,
+});
+
+export type StatementCreateInput = z.output<typeof StatementCreate>;
+export type StatementUpdateInput = z.output<typeof StatementUpdate>;
+export type StatementListInput = z.output<typeof StatementListQuery>;

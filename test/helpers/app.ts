@@ -1,0 +1,35 @@
+import { afterAll, beforeAll } from 'vitest';
+import supertest from 'supertest';
+import { type App, buildApp } from '../../src/app.js';
+import type { Database } from '../../src/db/database.js';
+import { loadSeed } from '../../src/seed/load.js';
+import { freshDatabase } from './database.js';
+
+export interface TestContext {
+  app: App;
+  db: Database;
+  api: ReturnType<typeof supertest.agent>;
+}
+
+/**
+ * Builds the app on a fresh database for the enclosing test file (seeded when
+ * asked) and tears both down afterwards. Requests go through HTTP via supertest.
+ */
+export function useApp(options: { seed?: boolean; bodyLimit?: number } = {}): TestContext {
+  const ctx = {} as TestContext;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    const fresh = await freshDatabase();
+    drop = fresh.drop;
+    if (options.seed) await loadSeed(fresh.db);
+    ctx.db = fresh.db;
+    ctx.app = await buildApp({ database: fresh.db, bodyLimit: options.bodyLimit });
+    await ctx.app.ready();
+    ctx.api = supertest.agent(ctx.app.server);
+  });
+  afterAll(async () => {
+    await ctx.app?.close();
+    await drop?.();
+  });
+  return ctx;
+}
