@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openMigratedDatabase } from './db/open.js';
 import { loadSeed } from './seed/load.js';
+
+// A .env file is a convenience for local runs; variables already in the environment win.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 let config;
 try {

@@ -30,24 +30,32 @@ describe('actors', () => {
   });
 
   it('reads an actor by id and by slug', async () => {
-    const created = (await ctx.api.post('/actors').send(person({ name: 'Ebrahim Raisi', country: 'IR' })).expect(201)).body;
+    const created = (
+      await ctx.api
+        .post('/actors')
+        .send(person({ name: 'Ebrahim Raisi', country: 'IR' }))
+        .expect(201)
+    ).body;
     const byId = await ctx.api.get(`/actors/${created.id}`).expect(200);
     const bySlug = await ctx.api.get('/actors/ebrahim-raisi').expect(200);
     expect(bySlug.body).toEqual(byId.body);
   });
 
   it('refuses a duplicate slug with 409 naming the field', async () => {
-    await ctx.api.post('/actors').send(person({ name: 'Dup', slug: 'dup-actor' })).expect(201);
-    const res = await ctx.api.post('/actors').send(person({ name: 'Other', slug: 'dup-actor' })).expect(409);
+    await ctx.api
+      .post('/actors')
+      .send(person({ name: 'Dup', slug: 'dup-actor' }))
+      .expect(201);
+    const res = await ctx.api
+      .post('/actors')
+      .send(person({ name: 'Other', slug: 'dup-actor' }))
+      .expect(409);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 409, code: 'conflict', errors: [{ field: 'slug' }] });
   });
 
   it('names every offending field of a bad body in one 400', async () => {
-    const res = await ctx.api
-      .post('/actors')
-      .send({ kind: 'alien', country: 'cuba', aliases: 'x', nickname: 'y' })
-      .expect(400);
+    const res = await ctx.api.post('/actors').send({ kind: 'alien', country: 'cuba', aliases: 'x', nickname: 'y' }).expect(400);
     expect(res.body.code).toBe('validation-failed');
     const fields = res.body.errors.map((e: { field: string }) => e.field).sort();
     expect(fields).toEqual(['aliases', 'country', 'kind', 'name', 'nickname'].sort());
@@ -62,8 +70,16 @@ describe('actors', () => {
   });
 
   it('patches fields, null clears an optional one, and the slug stays unique', async () => {
-    const a = (await ctx.api.post('/actors').send(person({ name: 'Patch Me' })).expect(201)).body;
-    const patched = await ctx.api.patch(`/actors/${a.id}`).send({ role: null, aliases: ['PM'] }).expect(200);
+    const a = (
+      await ctx.api
+        .post('/actors')
+        .send(person({ name: 'Patch Me' }))
+        .expect(201)
+    ).body;
+    const patched = await ctx.api
+      .patch(`/actors/${a.id}`)
+      .send({ role: null, aliases: ['PM'] })
+      .expect(200);
     expect(patched.body).toMatchObject({ role: null, aliases: ['PM'], name: 'Patch Me' });
     expect(Date.parse(patched.body.updatedAt)).toBeGreaterThanOrEqual(Date.parse(a.updatedAt));
     await ctx.api.patch(`/actors/${a.id}`).send({ slug: 'miguel-diaz-canel' }).expect(409);
@@ -71,7 +87,12 @@ describe('actors', () => {
   });
 
   it('deletes an actor, then answers 404 for it', async () => {
-    const a = (await ctx.api.post('/actors').send(person({ name: 'Short Lived' })).expect(201)).body;
+    const a = (
+      await ctx.api
+        .post('/actors')
+        .send(person({ name: 'Short Lived' }))
+        .expect(201)
+    ).body;
     await ctx.api.delete(`/actors/${a.slug}`).expect(204);
     const res = await ctx.api.get(`/actors/${a.id}`).expect(404);
     expect(res.body).toMatchObject({ code: 'not-found', instance: `/actors/${a.id}` });
@@ -79,7 +100,10 @@ describe('actors', () => {
 
   it('pages through actors with a cursor, in a stable order, without repeats', async () => {
     for (const n of ['Pager A', 'Pager B', 'Pager C', 'Pager D', 'Pager E']) {
-      await ctx.api.post('/actors').send(person({ name: n, kind: 'organization' })).expect(201);
+      await ctx.api
+        .post('/actors')
+        .send(person({ name: n, kind: 'organization' }))
+        .expect(201);
     }
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -1,3 +1,4 @@
+import type { WithId } from '../citations/repository.js';
 import type { Tx } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { type Dependents, assertNoDependents } from '../http/dependents.js';
@@ -44,7 +45,7 @@ async function assertSlugFree(db: Tx, slug: string, exceptId?: string) {
   }
 }
 
-export async function createActor(db: Tx, input: ActorCreateInput) {
+export async function createActor(db: Tx, input: WithId<ActorCreateInput>) {
   const slug = input.slug ?? slugify(input.name);
   if (!slug) throw invalidField('body', 'slug', 'required when the name has no Latin letters or digits');
   await assertSlugFree(db, slug);

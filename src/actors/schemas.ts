@@ -42,12 +42,10 @@ export const ActorCreate = z
   .meta({
     id: 'ActorCreate',
     example: {
-      name: 'Miguel Díaz-Canel',
-      kind: 'person',
-      aliases: ['Diaz-Canel', 'Miguel Díaz-Canel Bermúdez'],
-      role: 'President of Cuba',
-      country: 'CU',
-      handles: [{ platform: 'x', handle: 'DiazCanelB' }],
+      name: 'International Court of Justice',
+      kind: 'organization',
+      aliases: ['ICJ', 'World Court'],
+      role: 'Principal judicial organ of the United Nations',
     },
   });
 

@@ -5,15 +5,18 @@ import { ProblemError, invalidField, notFound } from '../http/problems.js';
 import { findOrCreateSource } from '../sources/repository.js';
 import type { CitationCreateInput, CitationUpdateInput } from './schemas.js';
 
+/** Write paths take an optional id so the seed can give its records stable ids; API input never carries one. */
+export type WithId<T> = T & { id?: string };
+
 export type CitationTarget = { statementId: string } | { figureId: string };
 
 /**
  * Citation rows ready to insert, each source checked or found by URL or
  * created. `field` names the list in the request, for error messages.
  */
-export async function prepareCitations(tx: Tx, inputs: CitationCreateInput[], field: string) {
+export async function prepareCitations(tx: Tx, inputs: WithId<CitationCreateInput>[], field: string) {
   const rows = [];
-  for (const [i, { sourceId, source, excerpt, locator, role }] of inputs.entries()) {
+  for (const [i, { id: citationId, sourceId, source, excerpt, locator, role }] of inputs.entries()) {
     let id = sourceId;
     if (id) {
       const exists = await tx.source.findUnique({ where: { id }, select: { id: true } });
@@ -21,7 +24,7 @@ export async function prepareCitations(tx: Tx, inputs: CitationCreateInput[], fi
     } else {
       id = (await findOrCreateSource(tx, source!)).id;
     }
-    rows.push({ sourceId: id, excerpt, locator, role });
+    rows.push({ id: citationId, sourceId: id, excerpt, locator, role });
   }
   return rows;
 }

@@ -1,11 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { IdParams, NoContent, errors } from '../http/schemas.js';
+import { NoContent, errors, idParams } from '../http/schemas.js';
+import { EXAMPLE_IDS } from '../seed/ids.js';
 import { notFound } from '../http/problems.js';
 import type { Tx } from '../db/database.js';
 import { type CitationTarget, addCitation, deleteCitation, getCitation, updateCitation } from './repository.js';
 import { CitationCreate, CitationDetail, CitationUpdate } from './schemas.js';
 
 const tags = ['Citations'];
+
+const CitationParams = idParams(EXAMPLE_IDS.citation);
 
 const targets = {
   statement: async (tx: Tx, id: string): Promise<CitationTarget> => {
@@ -21,7 +24,7 @@ const targets = {
 export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
   const { prisma } = app.db;
 
-  for (const [noun, target] of Object.entries(targets)) {
+  for (const [noun, target] of Object.entries(targets) as [keyof typeof targets, (typeof targets)[keyof typeof targets]][]) {
     app.post(`/${noun}s/:id/citations`, {
       schema: {
         operationId: `add${noun[0].toUpperCase()}${noun.slice(1)}Citation`,
@@ -29,7 +32,7 @@ export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Name an existing source by `sourceId`, or give a `source`: the one with the same URL is reused, otherwise it is created.',
         tags,
-        params: IdParams,
+        params: idParams(EXAMPLE_IDS[noun]),
         body: CitationCreate,
         response: { 201: CitationDetail, ...errors(400, 404, 413, 415) },
       },
@@ -45,7 +48,7 @@ export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'getCitation',
       summary: 'Get one citation',
       tags,
-      params: IdParams,
+      params: CitationParams,
       response: { 200: CitationDetail, ...errors(400, 404) },
     },
     handler: (req) => getCitation(prisma, req.params.id),
@@ -56,7 +59,7 @@ export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'updateCitation',
       summary: 'Change a citation',
       tags,
-      params: IdParams,
+      params: CitationParams,
       body: CitationUpdate,
       response: { 200: CitationDetail, ...errors(400, 404, 413, 415) },
     },
@@ -69,7 +72,7 @@ export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Remove a citation',
       description: 'Refused with 409 when it is the only citation of its statement or figure.',
       tags,
-      params: IdParams,
+      params: CitationParams,
       response: { 204: NoContent, ...errors(400, 404, 409) },
     },
     handler: async (req, reply) => {

@@ -1,5 +1,5 @@
 import { resolveActorId } from '../actors/repository.js';
-import { prepareCitations } from '../citations/repository.js';
+import { type WithId, prepareCitations } from '../citations/repository.js';
 import type { Tx } from '../db/database.js';
 import { parsePartialDate } from '../http/partial-date.js';
 import { invalidField, notFound } from '../http/problems.js';
@@ -39,7 +39,10 @@ async function references(tx: Tx, reporter: string | null | undefined, statement
   return out;
 }
 
-export async function createFigure(tx: Tx, input: FigureCreateInput): Promise<string> {
+export async function createFigure(
+  tx: Tx,
+  input: WithId<Omit<FigureCreateInput, 'citations'>> & { citations: WithId<FigureCreateInput['citations'][number]>[] },
+): Promise<string> {
   const { reporter, statementId, citations, asOf, periodStart, periodEnd, lowerBound, upperBound, ...rest } = input;
   const implied = impliedBounds(input.qualifier, input.value);
   const { date, precision } = parsePartialDate(asOf)!;

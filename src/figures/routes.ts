@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { registerCrud } from '../http/crud.js';
+import { idParams } from '../http/schemas.js';
+import { EXAMPLE_IDS } from '../seed/ids.js';
 import { getFigure, listFigures } from './queries.js';
 import { createFigure, deleteFigure, updateFigure } from './repository.js';
 import { Figure, FigureCreate, FigureListQuery, FigureUpdate } from './schemas.js';
@@ -9,6 +11,7 @@ export const figureRoutes: FastifyPluginAsync = async (app) => {
     path: '/figures',
     tag: 'Figures',
     noun: 'figure',
+    params: idParams(EXAMPLE_IDS.figure),
     schemas: { item: Figure, create: FigureCreate, update: FigureUpdate, list: FigureListQuery },
     describe: {
       list: 'Latest as-of date first by default. Each figure comes with its reporter and citations.',

@@ -132,12 +132,18 @@ export const Figure = z
 export const FIGURE_SORTS = ['-asOf', 'asOf', '-createdAt', 'createdAt'] as const;
 
 export const FigureListQuery = z.strictObject({
-  metric: listParam(Metric).optional().describe('One or more metrics.'),
-  reporter: listParam(z.string().min(1).max(200)).optional().describe('Reporter id or slug; several allowed.'),
-  from: PartialDateString.optional().describe('As of on or after.'),
-  to: PartialDateString.optional().describe(
-    'As of on or before; a figure known only to a month matches when the range covers that month.',
-  ),
+  metric: listParam(Metric)
+    .optional()
+    .describe('One or more metrics.')
+    .meta({ example: ['killed'] }),
+  reporter: listParam(z.string().min(1).max(200))
+    .optional()
+    .describe('Reporter id or slug; several allowed.')
+    .meta({ example: ['gaza-ministry-of-health'] }),
+  from: PartialDateString.optional().describe('As of on or after.').meta({ example: '2023' }),
+  to: PartialDateString.optional()
+    .describe('As of on or before; a figure known only to a month matches when the range covers that month.')
+    .meta({ example: '2024-12' }),
   area: z.string().min(1).max(300).optional().describe('Area (exact, case-insensitive).'),
   population: z.string().min(1).max(300).optional().describe('Population (exact, case-insensitive).'),
   qualifier: Qualifier.optional(),

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifySchema, RouteHandlerMethod } from 'fastify
 import type { z } from 'zod';
 import type { Database, Tx } from '../db/database.js';
 import { pageEnvelope } from './pagination.js';
-import { IdParams, NoContent, errors } from './schemas.js';
+import { NoContent, errors } from './schemas.js';
 
 type Page<T> = { data: T[]; nextCursor: string | null };
 
@@ -11,7 +11,8 @@ export interface CrudSpec<Item extends z.ZodType, Create extends z.ZodType, Upda
   tag: string;
   /** Singular noun for summaries and operation ids: 'actor'. */
   noun: string;
-  params?: typeof IdParams | z.ZodObject<{ id: z.ZodString }>;
+  /** Schema of the `:id` path parameter. */
+  params: z.ZodObject<{ id: z.ZodType<string> }>;
   schemas: { item: Item; create: Create; update: Update; list: List };
   describe?: { list?: string; create?: string; delete?: string };
   list(db: Database, query: z.output<List>): Promise<Page<z.output<Item>>>;
@@ -38,7 +39,7 @@ export function registerCrud<I extends z.ZodType, C extends z.ZodType, U extends
   const { db } = app;
   const { prisma } = db;
   const { item, create, update, list } = spec.schemas;
-  const params = spec.params ?? IdParams;
+  const { params } = spec;
   const tags = [spec.tag];
   const Noun = capital(spec.noun);
   const plural = `${spec.noun}s`;

@@ -3,6 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { tidyDocument } from './openapi-tidy.js';
 
 const DESCRIPTION = `Attest keeps the public record of who said what, when, and which figure was
 reported by whom, as of when. Every statement and every figure carries the citations that support it.
@@ -26,7 +27,7 @@ export const openapi = fp(async (app: FastifyInstance) => {
       ],
     },
     transform: createJsonSchemaTransform({ skipList: ['/docs', '/docs/*', '/openapi.json'] }),
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (document) => tidyDocument(jsonSchemaTransformObject(document)),
   });
 
   await app.register(swaggerUi, {

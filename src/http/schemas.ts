@@ -4,12 +4,11 @@ import { PROBLEMS } from './problems.js';
 
 export const Uuid = z.uuid().meta({ example: '019a0000-0000-7000-8000-000000000001' });
 
-export const IdParams = z.strictObject({
-  id: z.uuid().describe('Record id (UUID).'),
-});
+/** Path parameters of a record; the example is a seed record, so "Try it out" finds it. */
+export const idParams = (example: string) => z.strictObject({ id: z.uuid().describe('Record id (UUID).').meta({ example }) });
 
 export const IdOrSlugParams = z.strictObject({
-  id: z.string().min(1).max(200).describe('Actor id (UUID) or slug, e.g. `miguel-diaz-canel`.'),
+  id: z.string().min(1).max(200).describe('Actor id (UUID) or slug.').meta({ example: 'miguel-diaz-canel' }),
 });
 
 export const Slug = z

@@ -14,9 +14,11 @@ import type { StatementCreate } from '../statements/schemas.js';
  */
 
 type Keyed<T> = T & { key: string };
-type CitationSeed = Omit<z.input<typeof CitationCreate>, 'sourceId' | 'source'> & { sourceKey: string };
+export type CitationSeed = Omit<z.input<typeof CitationCreate>, 'sourceId' | 'source'> & { sourceKey: string };
 type StatementSeed = Keyed<Omit<z.input<typeof StatementCreate>, 'citations'> & { citations: CitationSeed[] }>;
-type FigureSeed = Omit<z.input<typeof FigureCreate>, 'citations' | 'statementId'> & { statementKey?: string; citations: CitationSeed[] };
+type FigureSeed = Keyed<
+  Omit<z.input<typeof FigureCreate>, 'citations' | 'statementId'> & { statementKey?: string; citations: CitationSeed[] }
+>;
 
 export const actors: z.input<typeof ActorCreate>[] = [
   {
@@ -82,7 +84,8 @@ export const sources: Keyed<z.input<typeof SourceCreate>>[] = [
     title: 'Raisi: Iran and Cuba share a stance on a coalition to support the Palestinian people',
     publishedOn: '2023-12-04',
     language: 'en',
-    notes: 'The seed text names neither the publisher nor a headline or URL; the title is descriptive. Seed file 002_05f56049b9b57910.txt.',
+    notes:
+      'The seed text names neither the publisher nor a headline or URL; the title is descriptive. Seed file 002_05f56049b9b57910.txt.',
   },
 ];
 
@@ -103,7 +106,11 @@ const atTehranMeeting = (speaker: string, counterpart: string) => ({
 const raisiAtMeeting = atTehranMeeting('ebrahim-raisi', 'miguel-diaz-canel');
 const diazCanelAtMeeting = atTehranMeeting('miguel-diaz-canel', 'ebrahim-raisi');
 
-const cite = (sourceKey: string, excerpt: string, role: 'primary' | 'secondary' = 'secondary'): CitationSeed => ({ sourceKey, excerpt, role });
+const cite = (sourceKey: string, excerpt: string, role: 'primary' | 'secondary' = 'secondary'): CitationSeed => ({
+  sourceKey,
+  excerpt,
+  role,
+});
 
 export const statements: StatementSeed[] = [
   {
@@ -121,7 +128,8 @@ export const statements: StatementSeed[] = [
     occasion: 'Posted with a photo of the Palestinian flag projected onto the José Martí Memorial in Havana',
     tags: ['Palestina', 'Cuba', 'Gaza', 'genocide'],
     verification: 'secondary',
-    notes: 'English rendering as printed by The Palestine Chronicle, which quotes its two sentences in reverse order. The original puts “comunidad internacional” in quotation marks.',
+    notes:
+      'English rendering as printed by The Palestine Chronicle, which quotes its two sentences in reverse order. The original puts “comunidad internacional” in quotation marks.',
     citations: [
       cite(
         PC,
@@ -146,7 +154,8 @@ export const statements: StatementSeed[] = [
     occasion: 'Photos shared of a rally in support of Palestine, attended with his cabinet',
     tags: ['Palestine', 'rally'],
     verification: 'secondary',
-    notes: 'Fragments quoted by The Palestine Chronicle; the full post and its Spanish original are not in the source. Dated “earlier this month” (March 2024).',
+    notes:
+      'Fragments quoted by The Palestine Chronicle; the full post and its Spanish original are not in the source. Dated “earlier this month” (March 2024).',
     citations: [
       cite(
         PC,
@@ -225,7 +234,9 @@ export const statements: StatementSeed[] = [
     text: 'Regrettably, the United States and the West are supporting these heartbreaking crimes.',
     kind: 'direct_quote',
     tags: ['United States'],
-    citations: [cite(TEHRAN, '“Regrettably, the United States and the West are supporting these heartbreaking crimes,” Raisi said.')],
+    citations: [
+      cite(TEHRAN, '“Regrettably, the United States and the West are supporting these heartbreaking crimes,” Raisi said.'),
+    ],
   },
   {
     ...raisiAtMeeting,
@@ -248,7 +259,10 @@ export const statements: StatementSeed[] = [
     kind: 'direct_quote',
     tags: ['United Nations'],
     citations: [
-      cite(TEHRAN, '“The United Nations, the Security Council, the Arab League and other global bodies have lost their efficiency,” the Iranian president said.'),
+      cite(
+        TEHRAN,
+        '“The United Nations, the Security Council, the Arab League and other global bodies have lost their efficiency,” the Iranian president said.',
+      ),
     ],
   },
   {
@@ -321,7 +335,12 @@ export const statements: StatementSeed[] = [
     text: 'Iran and Cuba call for international efforts to condemn Israel’s acts of genocide against the Palestinian people.',
     kind: 'paraphrase',
     tags: ['genocide'],
-    citations: [cite(TEHRAN, 'He added that Iran and Cuba call for international efforts to condemn Israel’s acts of genocide against the Palestinian people.')],
+    citations: [
+      cite(
+        TEHRAN,
+        'He added that Iran and Cuba call for international efforts to condemn Israel’s acts of genocide against the Palestinian people.',
+      ),
+    ],
   },
   {
     ...diazCanelAtMeeting,
@@ -344,6 +363,7 @@ const inGaza = { area: 'Gaza Strip' } as const;
 
 export const figures: FigureSeed[] = [
   {
+    key: 'moh-killed-2024-03',
     metric: 'killed',
     value: 32705,
     phrase: '32,705 Palestinians have been killed',
@@ -353,9 +373,15 @@ export const figures: FigureSeed[] = [
     asOf: '2024-03',
     reporter: 'gaza-ministry-of-health',
     notes: 'As of the article’s date (late March 2024); the article gives no as-of date of its own.',
-    citations: [cite(PC, 'According to Gaza’s Ministry of Health, 32,705 Palestinians have been killed, and 75,190 wounded in Israel’s ongoing genocide in Gaza starting on October 7.')],
+    citations: [
+      cite(
+        PC,
+        'According to Gaza’s Ministry of Health, 32,705 Palestinians have been killed, and 75,190 wounded in Israel’s ongoing genocide in Gaza starting on October 7.',
+      ),
+    ],
   },
   {
+    key: 'moh-injured-2024-03',
     metric: 'injured',
     value: 75190,
     phrase: '75,190 wounded',
@@ -364,9 +390,15 @@ export const figures: FigureSeed[] = [
     ...sinceOctober7,
     asOf: '2024-03',
     reporter: 'gaza-ministry-of-health',
-    citations: [cite(PC, 'According to Gaza’s Ministry of Health, 32,705 Palestinians have been killed, and 75,190 wounded in Israel’s ongoing genocide in Gaza starting on October 7.')],
+    citations: [
+      cite(
+        PC,
+        'According to Gaza’s Ministry of Health, 32,705 Palestinians have been killed, and 75,190 wounded in Israel’s ongoing genocide in Gaza starting on October 7.',
+      ),
+    ],
   },
   {
+    key: 'missing-2024-03',
     metric: 'missing',
     value: 7000,
     qualifier: 'at_least',
@@ -375,10 +407,17 @@ export const figures: FigureSeed[] = [
     ...inGaza,
     ...sinceOctober7,
     asOf: '2024-03',
-    caveats: 'Presumed dead under the rubble of their homes. The article does not attribute this figure; it follows the Ministry of Health figures.',
-    citations: [cite(PC, 'Moreover, at least 7,000 people are unaccounted for, presumed dead under the rubble of their homes throughout the Strip.')],
+    caveats:
+      'Presumed dead under the rubble of their homes. The article does not attribute this figure; it follows the Ministry of Health figures.',
+    citations: [
+      cite(
+        PC,
+        'Moreover, at least 7,000 people are unaccounted for, presumed dead under the rubble of their homes throughout the Strip.',
+      ),
+    ],
   },
   {
+    key: 'displaced-2024-03',
     metric: 'displaced',
     value: 2000000,
     qualifier: 'nearly',
@@ -396,6 +435,7 @@ export const figures: FigureSeed[] = [
     ],
   },
   {
+    key: 'israel-killed-october-7',
     metric: 'killed',
     value: 1200,
     phrase: '1,200 soldiers and civilians were killed',
@@ -405,10 +445,14 @@ export const figures: FigureSeed[] = [
     periodEnd: '2023-10-07',
     asOf: '2024-03',
     reporter: 'israel',
-    caveats: 'The article adds that Israeli media published reports suggesting many Israelis were killed that day by “friendly fire”.',
-    citations: [cite(PC, 'Israel says that 1,200 soldiers and civilians were killed during the Al-Aqsa Flood Operation on October 7.')],
+    caveats:
+      'The article adds that Israeli media published reports suggesting many Israelis were killed that day by “friendly fire”.',
+    citations: [
+      cite(PC, 'Israel says that 1,200 soldiers and civilians were killed during the Al-Aqsa Flood Operation on October 7.'),
+    ],
   },
   {
+    key: 'raisi-children-killed',
     metric: 'killed',
     value: 6000,
     qualifier: 'more_than',
@@ -422,6 +466,7 @@ export const figures: FigureSeed[] = [
     citations: [cite(TEHRAN, 'more than 6,000 Palestinian children and over 4,000 women have been killed')],
   },
   {
+    key: 'raisi-women-killed',
     metric: 'killed',
     value: 4000,
     qualifier: 'more_than',
@@ -435,6 +480,7 @@ export const figures: FigureSeed[] = [
     citations: [cite(TEHRAN, 'more than 6,000 Palestinian children and over 4,000 women have been killed')],
   },
   {
+    key: 'killed-2023-12-04',
     metric: 'killed',
     value: 15523,
     qualifier: 'at_least',
@@ -445,10 +491,14 @@ export const figures: FigureSeed[] = [
     asOf: '2023-12-04',
     caveats: 'The article gives no reporter; it says most were women and children.',
     citations: [
-      cite(TEHRAN, 'Since the start of the offensive, the Tel Aviv regime has killed at least 15,523 Palestinians, mostly women and children, injured 41,316 others'),
+      cite(
+        TEHRAN,
+        'Since the start of the offensive, the Tel Aviv regime has killed at least 15,523 Palestinians, mostly women and children, injured 41,316 others',
+      ),
     ],
   },
   {
+    key: 'injured-2023-12-04',
     metric: 'injured',
     value: 41316,
     phrase: 'injured 41,316 others',
@@ -458,10 +508,14 @@ export const figures: FigureSeed[] = [
     asOf: '2023-12-04',
     caveats: 'The article gives no reporter.',
     citations: [
-      cite(TEHRAN, 'Since the start of the offensive, the Tel Aviv regime has killed at least 15,523 Palestinians, mostly women and children, injured 41,316 others'),
+      cite(
+        TEHRAN,
+        'Since the start of the offensive, the Tel Aviv regime has killed at least 15,523 Palestinians, mostly women and children, injured 41,316 others',
+      ),
     ],
   },
   {
+    key: 'under-siege-2023-12-04',
     metric: 'under_siege',
     value: 2000000,
     qualifier: 'more_than',
@@ -472,7 +526,10 @@ export const figures: FigureSeed[] = [
     asOf: '2023-12-04',
     caveats: 'People cut off from fuel, electricity, food and water by the “complete siege”, per the article; unattributed.',
     citations: [
-      cite(TEHRAN, 'It has also imposed a “complete siege” on Gaza, cutting off fuel, electricity, food, and water to more than two million Palestinians living there.'),
+      cite(
+        TEHRAN,
+        'It has also imposed a “complete siege” on Gaza, cutting off fuel, electricity, food, and water to more than two million Palestinians living there.',
+      ),
     ],
   },
 ];

@@ -7,7 +7,8 @@ import { createSource } from '../sources/repository.js';
 import { SourceCreate } from '../sources/schemas.js';
 import { createStatement } from '../statements/repository.js';
 import { StatementCreate } from '../statements/schemas.js';
-import { actors, figures, sources, statements } from './data.js';
+import { type CitationSeed, actors, figures, sources, statements } from './data.js';
+import { citationSeedId, seedId } from './ids.js';
 
 /**
  * Loads the seed dataset through the same schemas and write paths as the API,
@@ -17,21 +18,27 @@ export async function loadSeed(db: Database): Promise<boolean> {
   return db.prisma.$transaction(
     async (tx) => {
       if (await tx.actor.findUnique({ where: { slug: actors[0].slug }, select: { id: true } })) return false;
-      for (const actor of actors) await createActor(tx, ActorCreate.parse(actor));
+      for (const actor of actors) await createActor(tx, { ...ActorCreate.parse(actor), id: seedId(`actor:${actor.slug}`) });
+      for (const { key, ...source } of sources)
+        await createSource(tx, { ...SourceCreate.parse(source), id: seedId(`source:${key}`) });
 
-      const sourceIds = new Map<string, string>();
-      for (const { key, ...source } of sources) sourceIds.set(key, (await createSource(tx, SourceCreate.parse(source))).id);
-      const citations = (list: (typeof statements)[number]['citations']) =>
-        list.map(({ sourceKey, ...c }) => ({ ...c, sourceId: sourceIds.get(sourceKey) }));
+      // Validated as API input, then given the stable ids API input may not carry.
+      const withIds = <T extends { citations: object[] }>(owner: string, input: T) => ({
+        ...input,
+        id: seedId(owner),
+        citations: input.citations.map((c, i) => ({ ...c, id: citationSeedId(owner, i) })),
+      });
+      const citations = (list: CitationSeed[]) =>
+        list.map(({ sourceKey, ...c }) => ({ ...c, sourceId: seedId(`source:${sourceKey}`) }));
 
-      const statementIds = new Map<string, string>();
       for (const { key, ...statement } of statements) {
         const input = StatementCreate.parse({ ...statement, citations: citations(statement.citations) });
-        statementIds.set(key, await createStatement(tx, input));
+        await createStatement(tx, withIds(`statement:${key}`, input));
       }
-      for (const { statementKey, ...figure } of figures) {
-        const statementId = statementKey && statementIds.get(statementKey);
-        await createFigure(tx, FigureCreate.parse({ ...figure, statementId, citations: citations(figure.citations) }));
+      for (const { key, statementKey, ...figure } of figures) {
+        const statementId = statementKey && seedId(`statement:${statementKey}`);
+        const input = FigureCreate.parse({ ...figure, statementId, citations: citations(figure.citations) });
+        await createFigure(tx, withIds(`figure:${key}`, input));
       }
       return true;
     },

@@ -1,3 +1,4 @@
+import type { WithId } from '../citations/repository.js';
 import type { Tx } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { assertNoDependents } from '../http/dependents.js';
@@ -45,13 +46,13 @@ function toData<T extends { publishedOn?: string | null }>({ publishedOn, ...res
   return { ...rest, publishedOn: parsed?.date ?? null, publishedPrecision: parsed?.precision ?? null };
 }
 
-export async function createSource(db: Tx, input: SourceCreateInput) {
+export async function createSource(db: Tx, input: WithId<SourceCreateInput>) {
   await assertUrlFree(db, input.url);
   return db.source.create({ data: toData(input) });
 }
 
 /** A source given inline with a citation: the one with the same URL if there is one, else a new one. */
-export async function findOrCreateSource(db: Tx, input: SourceCreateInput) {
+export async function findOrCreateSource(db: Tx, input: WithId<SourceCreateInput>) {
   if (input.url) {
     const existing = await db.source.findUnique({ where: { url: input.url } });
     if (existing) return existing;

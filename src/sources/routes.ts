@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { registerCrud } from '../http/crud.js';
+import { idParams } from '../http/schemas.js';
+import { EXAMPLE_IDS } from '../seed/ids.js';
 import { createSource, deleteSource, findSource, listSources, toSource, updateSource } from './repository.js';
 import { Source, SourceCreate, SourceListQuery, SourceUpdate } from './schemas.js';
 
@@ -8,6 +10,7 @@ export const sourceRoutes: FastifyPluginAsync = async (app) => {
     path: '/sources',
     tag: 'Sources',
     noun: 'source',
+    params: idParams(EXAMPLE_IDS.source),
     schemas: { item: Source, create: SourceCreate, update: SourceUpdate, list: SourceListQuery },
     describe: {
       list: 'Articles, posts and reports. Filter by `url` to find the source of a given address.',

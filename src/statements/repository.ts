@@ -1,5 +1,5 @@
 import { resolveActorId } from '../actors/repository.js';
-import { prepareCitations } from '../citations/repository.js';
+import { type WithId, prepareCitations } from '../citations/repository.js';
 import type { Tx } from '../db/database.js';
 import { assertNoDependents } from '../http/dependents.js';
 import { parsePartialDate } from '../http/partial-date.js';
@@ -23,7 +23,10 @@ function saidFields(saidOn: string) {
   return { saidOn: date, saidPrecision: precision };
 }
 
-export async function createStatement(tx: Tx, input: StatementCreateInput): Promise<string> {
+export async function createStatement(
+  tx: Tx,
+  input: WithId<Omit<StatementCreateInput, 'citations'>> & { citations: WithId<StatementCreateInput['citations'][number]>[] },
+): Promise<string> {
   const { speaker, involved, citations, saidOn, ...rest } = input;
   const speakerId = await resolveActorId(tx, speaker, 'speaker');
   const involvedRows = await resolveInvolved(tx, involved);

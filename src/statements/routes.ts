@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { registerCrud } from '../http/crud.js';
+import { idParams } from '../http/schemas.js';
+import { EXAMPLE_IDS } from '../seed/ids.js';
 import { getStatement, listStatements } from './queries.js';
 import { createStatement, deleteStatement, updateStatement } from './repository.js';
 import { Statement, StatementCreate, StatementListQuery, StatementUpdate } from './schemas.js';
@@ -9,6 +11,7 @@ export const statementRoutes: FastifyPluginAsync = async (app) => {
     path: '/statements',
     tag: 'Statements',
     noun: 'statement',
+    params: idParams(EXAMPLE_IDS.statement),
     schemas: { item: Statement, create: StatementCreate, update: StatementUpdate, list: StatementListQuery },
     describe: {
       list: 'Newest first by default. Each statement comes with its speaker, the actors involved and its citations.',

@@ -138,11 +138,14 @@ export const Statement = z
 export const STATEMENT_SORTS = ['-saidOn', 'saidOn', '-createdAt', 'createdAt'] as const;
 
 export const StatementListQuery = z.strictObject({
-  actor: listParam(z.string().min(1).max(200)).optional().describe('Speaker id or slug; several allowed.'),
-  from: PartialDateString.optional().describe('Said on or after (YYYY, YYYY-MM or YYYY-MM-DD).'),
-  to: PartialDateString.optional().describe(
-    'Said on or before; a statement known only to a month matches when the range covers that month.',
-  ),
+  actor: listParam(z.string().min(1).max(200))
+    .optional()
+    .describe('Speaker id or slug; several allowed.')
+    .meta({ example: ['miguel-diaz-canel'] }),
+  from: PartialDateString.optional().describe('Said on or after (YYYY, YYYY-MM or YYYY-MM-DD).').meta({ example: '2024-03' }),
+  to: PartialDateString.optional()
+    .describe('Said on or before; a statement known only to a month matches when the range covers that month.')
+    .meta({ example: '2024-03' }),
   kind: StatementKind.optional(),
   language: LanguageTag.optional().describe('Language of the text or of the original.'),
   tag: listParam(z.string().min(1).max(100)).optional().describe('Has any of these tags (case-insensitive).'),

@@ -1,0 +1,7 @@
+// npm run db:migrate — applies pending migrations to the configured database (DATABASE_URL or DATA_DIR).
+import { loadConfig } from '../src/config.js';
+import { openMigratedDatabase } from '../src/db/open.js';
+
+const { db, applied } = await openMigratedDatabase(loadConfig());
+await db.close();
+console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffMigrationsToSchema, applyMigrations } from '../src/db/migrations.js';
+import type { Database } from '../src/db/database.js';
+import { freshDatabase } from './helpers/database.js';
+
+let db: Database;
+let drop: () => Promise<void>;
+beforeAll(async () => {
+  ({ db, drop } = await freshDatabase());
+});
+afterAll(() => drop());
+
+describe('migrations', () => {
+  it('prisma/migrations builds exactly what schema.prisma describes (no drift)', async () => {
+    const drift = await diffMigrationsToSchema(db.migrationAdapter());
+    expect(drift, 'run `npm run db:migration -- <name>` to write the missing migration').toBe('');
+  });
+
+  it('records applied migrations and applies nothing twice', async () => {
+    expect(await applyMigrations(db.migrationAdapter())).toEqual([]);
+    const rows = await db.query<{ migration_name: string; finished_at: Date | null }>(
+      'SELECT migration_name, finished_at FROM _prisma_migrations',
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.finished_at !== null)).toBe(true);
+  });
+
+  it('enforces that a citation supports exactly one statement or figure', async () => {
+    const [source] = await db.query<{ id: string }>(
+      `INSERT INTO sources (id, kind, title, updated_at) VALUES (gen_random_uuid(), 'other', 't', now()) RETURNING id`,
+    );
+    await expect(
+      db.query(
+        `INSERT INTO citations (id, source_id, excerpt, role, updated_at) VALUES (gen_random_uuid(), $1, 'x', 'primary', now())`,
+        [source.id],
+      ),
+    ).rejects.toThrow(/citations_one_target/);
+  });
+});

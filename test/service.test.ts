@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { useApp } from './helpers/app.js';
+
+const ctx = useApp();
+
+describe('service endpoints', () => {
+  it('answers liveness and readiness, naming the database', async () => {
+    await ctx.api.get('/health').expect(200, { status: 'ok' });
+    const ready = await ctx.api.get('/ready').expect(200);
+    expect(ready.body.status).toBe('ready');
+    expect(ready.body.database).toBe(process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite');
+  });
+
+  it('echoes a caller-supplied request id', async () => {
+    const res = await ctx.api.get('/health').set('x-request-id', 'abc-123').expect(200);
+    expect(res.headers['x-request-id']).toBe('abc-123');
+  });
+
+  it('documents each problem type at its type URI', async () => {
+    const problem = (await ctx.api.get('/actors/nobody').expect(404)).body;
+    const type = await ctx.api.get(problem.type).expect(200);
+    expect(type.body).toEqual({ code: 'not-found', status: 404, title: problem.title });
+    await ctx.api.get('/problems/no-such-problem').expect(400);
+  });
+});
+
+describe('configuration', () => {
+  it('has defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATA_DIR: './data', LOG_LEVEL: 'info', SEED_ON_EMPTY: true });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('names every bad variable in one message', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', SEED_ON_EMPTY: 'maybe' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL', 'SEED_ON_EMPTY']) expect(message).toContain(name);
+  });
+
+  it('reads a PostgreSQL URL and treats an empty one as unset', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://postgres@db:5432/attest' }).DATABASE_URL).toBe(
+      'postgresql://postgres@db:5432/attest',
+    );
+    expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+});
