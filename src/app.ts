@@ -8,6 +8,7 @@ import { citationRoutes } from './citations/routes.js';
 import type { Database } from './db/database.js';
 import { databasePlugin } from './db/plugin.js';
 import { healthRoutes } from './health/routes.js';
+import { caching } from './http/caching.js';
 import { errorHandler } from './http/error-handler.js';
 import { openapi } from './http/openapi.js';
 
@@ -34,6 +35,7 @@ export async function buildApp({ database, logger = false, bodyLimit = 1024 * 10
   });
 
   await app.register(errorHandler);
+  await app.register(caching);
   await app.register(databasePlugin, { database });
   await app.register(openapi);
   await app.register(healthRoutes);

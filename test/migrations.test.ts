@@ -8,7 +8,7 @@ let drop: () => Promise<void>;
 beforeAll(async () => {
   ({ db, drop } = await freshDatabase());
 });
-afterAll(() => drop());
+afterAll(() => drop?.());
 
 describe('migrations', () => {
   it('prisma/migrations builds exactly what schema.prisma describes (no drift)', async () => {

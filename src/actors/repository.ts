@@ -29,10 +29,10 @@ export async function findActor(db: Tx, ref: string) {
   return row;
 }
 
-/** Resolves an actor named in a request body; unknown ones are a 400 on that field. */
-export async function resolveActorId(db: Tx, ref: string, field: string): Promise<string> {
+/** Resolves an actor named in a request; unknown ones are a 400 on that field. */
+export async function resolveActorId(db: Tx, ref: string, field: string, where: 'body' | 'query' = 'body'): Promise<string> {
   const row = await db.actor.findUnique({ where: whereRef(ref), select: { id: true } });
-  if (!row) throw invalidField('body', field, `no actor with id or slug '${ref}'`);
+  if (!row) throw invalidField(where, field, `no actor with id or slug '${ref}'`);
   return row.id;
 }
 
@@ -82,11 +82,26 @@ export async function deleteActor(db: Tx, ref: string) {
   await db.actor.delete({ where: { id: actor.id } });
 }
 
+/**
+ * Each word of a search must occur in the actor's search key, which the
+ * database folds from name, slug and aliases ("Díaz-Canel" → "diaz canel").
+ * Words are folded the same way here; ILIKE handles case.
+ */
+function searchTerms(q: string | undefined) {
+  if (!q) return [];
+  const words = q
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .split(/[\s\p{P}]+/u)
+    .filter(Boolean);
+  return words.map((word) => ({ searchKey: { contains: word, mode: 'insensitive' as const } }));
+}
+
 export async function listActors(db: Tx, q: ActorListInput) {
   const sort = parseSort(q.sort, { createdAt: 'date', name: 'string' });
   const page = prismaPage(sort, q.cursor);
   const rows = await db.actor.findMany({
-    where: { AND: [page.where, { kind: q.kind, country: q.country }] },
+    where: { AND: [page.where, { kind: q.kind, country: q.country }, ...searchTerms(q.q)] },
     orderBy: page.orderBy,
     take: q.limit + 1,
   });

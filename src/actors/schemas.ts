@@ -78,6 +78,14 @@ export const Actor = z
 export const ACTOR_SORTS = ['name', '-name', 'createdAt', '-createdAt'] as const;
 
 export const ActorListQuery = z.strictObject({
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Search names, slugs and aliases; case- and accent-insensitive ("diaz canel" finds Díaz-Canel).')
+    .meta({ example: 'diaz canel' }),
   kind: ActorKind.optional().describe('Only actors of this kind.'),
   country: CountryCode.optional().describe('Only actors of this country.'),
   sort: sortParam(ACTOR_SORTS, 'name'),

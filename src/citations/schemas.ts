@@ -40,6 +40,11 @@ export const SourceSummary = z
     publisher: z.string().nullable(),
     url: z.string().nullable(),
     publishedOn: z.string().nullable(),
+    authors: z.array(z.string()).optional().describe('With include=sources.'),
+    language: z.string().nullable().optional().describe('With include=sources.'),
+    archiveUrl: z.string().nullable().optional().describe('With include=sources.'),
+    retrievedAt: Timestamp.nullable().optional().describe('With include=sources.'),
+    notes: z.string().nullable().optional().describe('With include=sources.'),
   })
   .meta({ id: 'SourceSummary' });
 

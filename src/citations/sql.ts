@@ -9,12 +9,19 @@ export const actorSummaryJson = (alias: string) =>
 export const partialDate = (date: string, precision: string) =>
   `to_char(${date}, CASE ${precision} WHEN 'year' THEN 'YYYY' WHEN 'month' THEN 'YYYY-MM' ELSE 'YYYY-MM-DD' END)`;
 
-/** A JSON array of the citations of the row whose id is in `owner` (citations.<fk> = owner). */
-export const citationsJson = (fk: 'statement_id' | 'figure_id', owner: string) => `COALESCE((
+const FULL_SOURCE = `, 'authors', src.authors, 'language', src.language, 'archiveUrl', src.archive_url,
+  'retrievedAt', ${isoTimestamp('src.retrieved_at')}, 'notes', src.notes`;
+
+/**
+ * A JSON array of the citations of the row whose id is in `owner`
+ * (citations.<fk> = owner), primary sources first; `fullSources` adds the rest
+ * of each source record to its summary.
+ */
+export const citationsJson = (fk: 'statement_id' | 'figure_id', owner: string, fullSources = false) => `COALESCE((
     SELECT json_agg(json_build_object(
       'id', c.id, 'role', c.role, 'excerpt', c.excerpt, 'locator', c.locator,
       'source', json_build_object('id', src.id, 'kind', src.kind, 'title', src.title, 'publisher', src.publisher,
-                                  'url', src.url, 'publishedOn', ${partialDate('src.published_on', 'src.published_precision')})
+                                  'url', src.url, 'publishedOn', ${partialDate('src.published_on', 'src.published_precision')}${fullSources ? FULL_SOURCE : ''})
     ) ORDER BY c.role, c.created_at, c.id)
     FROM citations c JOIN sources src ON src.id = c.source_id
     WHERE c.${fk} = ${owner}), '[]'::json)`;

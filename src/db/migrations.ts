@@ -234,13 +234,20 @@ async function pgShadow(factory: Factory, shadowDatabaseUrl?: string): Promise<S
   return extend(withCharColumns(shadow), { dispose });
 }
 
-// adapter-pg 7.10 has no column type for PostgreSQL's one-byte "char" (OID 18) and throws on it, while
+// adapter-pg 7.10 splits scripts at every ';', which cuts apart any function body or a comment with
+// a ';' in it. A script sent whole runs under the simple query protocol, as one implicit transaction.
+//
+// adapter-pg 7.10 also has no column type for PostgreSQL's one-byte "char" (OID 18) and throws on it, while
 // the engine reads such pg_catalog columns (contype, relkind...) as Character; cf. prisma/orm#27403 for
 // the "name" type. The engine uses no transactions here, so patching queryRaw is enough.
 const [CHAR_OID, TEXT_OID] = [18, 25];
 
 function withCharColumns(adapter: SqlDriverAdapter): SqlDriverAdapter {
-  type Internals = SqlDriverAdapter & { performIO(query: SqlQuery): Promise<pg.QueryResult<unknown[]>> };
+  type Internals = SqlDriverAdapter & {
+    performIO(query: SqlQuery): Promise<pg.QueryResult<unknown[]>>;
+    client: pg.Pool | pg.PoolClient;
+    onError(e: unknown): never;
+  };
   const inner = adapter as Internals;
   const queryRaw = async (query: SqlQuery) => {
     const charColumns: number[] = [];
@@ -257,5 +264,8 @@ function withCharColumns(adapter: SqlDriverAdapter): SqlDriverAdapter {
     for (const i of charColumns) resultSet.columnTypes[i] = ColumnTypeEnum.Character;
     return resultSet;
   };
-  return extend(adapter, { queryRaw });
+  const executeScript = async (script: string) => {
+    await inner.client.query(script).catch((e: unknown) => inner.onError(e));
+  };
+  return extend(adapter, { queryRaw, executeScript });
 }

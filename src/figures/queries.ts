@@ -8,7 +8,7 @@ import { notFound } from '../http/problems.js';
 import type { Figure, FigureListInput } from './schemas.js';
 
 /** The read side of figures: one SQL query shapes a figure with its reporter and citations. */
-const SELECT = `
+export const SELECT_FIGURES = `
 SELECT f.id, f.metric, f.value, f.qualifier, f.lower_bound, f.upper_bound, f.phrase, f.population, f.area, f.cumulative,
        to_char(f.period_start, 'YYYY-MM-DD') AS period_start, to_char(f.period_end, 'YYYY-MM-DD') AS period_end,
        to_char(f.as_of, 'YYYY-MM-DD') AS as_of, f.as_of_precision, f.statement_id, f.caveats, f.notes,
@@ -19,7 +19,7 @@ FROM figures f LEFT JOIN actors r ON r.id = f.reporter_id`;
 
 type FigureOut = z.output<typeof Figure>;
 
-interface Row {
+export interface FigureRow {
   id: string;
   metric: string;
   value: number;
@@ -43,7 +43,7 @@ interface Row {
   citations: FigureOut['citations'];
 }
 
-function toFigure(r: Row): FigureOut {
+export function toFigure(r: FigureRow): FigureOut {
   return {
     id: r.id,
     metric: r.metric,
@@ -70,7 +70,7 @@ function toFigure(r: Row): FigureOut {
 }
 
 export async function getFigure(db: Database, id: string): Promise<FigureOut> {
-  const [row] = await db.query<Row>(`${SELECT} WHERE f.id = $1`, [id]);
+  const [row] = await db.query<FigureRow>(`${SELECT_FIGURES} WHERE f.id = $1`, [id]);
   if (!row) throw notFound('figure', id);
   return toFigure(row);
 }
@@ -89,12 +89,14 @@ export async function listFigures(db: Database, q: FigureListInput) {
   if (q.population) where.push(`lower(f.population) = lower(${p.add(q.population)})`);
   if (q.qualifier) where.push(`f.qualifier = ${p.add(q.qualifier)}::qualifier`);
   if (q.statement) where.push(`f.statement_id = ${p.add(q.statement)}::uuid`);
+  if (q.source)
+    where.push(`EXISTS (SELECT 1 FROM citations c WHERE c.figure_id = f.id AND c.source_id = ${p.add(q.source)}::uuid)`);
 
   const byAsOf = sort.field === 'asOf';
   const page = keyset(p, sort, byAsOf ? 'f.as_of' : 'f.created_at', byAsOf ? 'date' : 'timestamptz', 'f.id', q.cursor);
   where.push(...page.where);
-  const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${page.orderBy} LIMIT ${p.add(q.limit + 1)}`;
-  const { data, nextCursor } = pageOf(await db.query<Row>(sql, p.values), q.limit, sort, (r) =>
+  const sql = `${SELECT_FIGURES}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${page.orderBy} LIMIT ${p.add(q.limit + 1)}`;
+  const { data, nextCursor } = pageOf(await db.query<FigureRow>(sql, p.values), q.limit, sort, (r) =>
     byAsOf ? r.as_of : r.created_at,
   );
   return { data: data.map(toFigure), nextCursor };

@@ -1,12 +1,66 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { registerCrud } from '../http/crud.js';
-import { idParams } from '../http/schemas.js';
+import { pageEnvelope, withNextLink } from '../http/pagination.js';
+import { figureDiscrepancies, figureSeries, latestFigures } from './analysis.js';
+import { errors, idParams } from '../http/schemas.js';
 import { EXAMPLE_IDS } from '../seed/ids.js';
 import { getFigure, listFigures } from './queries.js';
 import { createFigure, deleteFigure, updateFigure } from './repository.js';
-import { Figure, FigureCreate, FigureListQuery, FigureUpdate } from './schemas.js';
+import {
+  Discrepancy,
+  DiscrepancyQuery,
+  Figure,
+  FigureCreate,
+  FigureListQuery,
+  FigureUpdate,
+  LatestQuery,
+  Series,
+  SeriesQuery,
+} from './schemas.js';
+
+const tags = ['Figures'];
 
 export const figureRoutes: FastifyPluginAsync = async (app) => {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/figures/series', {
+    schema: {
+      operationId: 'figureSeries',
+      summary: 'How one reporter’s figure for a metric changed over time',
+      description: 'Every figure of `metric` reported by `reporter`, oldest as-of first, each with its qualifier and sources.',
+      tags,
+      querystring: SeriesQuery,
+      response: { 200: Series, ...errors(400) },
+    },
+    handler: (req) => figureSeries(app.db, req.query),
+  });
+
+  r.get('/figures/latest', {
+    schema: {
+      operationId: 'latestFigures',
+      summary: 'The latest figure per metric, reporter, area and population',
+      tags,
+      querystring: LatestQuery,
+      response: { 200: z.object({ data: z.array(Figure) }), ...errors(400) },
+    },
+    handler: (req) => latestFigures(app.db, req.query),
+  });
+
+  r.get('/figures/discrepancies', {
+    schema: {
+      operationId: 'figureDiscrepancies',
+      summary: 'Where reporters or sources disagree',
+      description:
+        'Pairs of figures for the same metric, area and population whose as-of dates fall within `window` days, with different values from different reporters, or from the same reporter through unrelated sources. Closest in time first.',
+      tags,
+      querystring: DiscrepancyQuery,
+      response: { 200: pageEnvelope(Discrepancy), ...errors(400) },
+    },
+    handler: async (req, reply) => withNextLink(req, reply, await figureDiscrepancies(app.db, req.query)),
+  });
+
   registerCrud(app, {
     path: '/figures',
     tag: 'Figures',

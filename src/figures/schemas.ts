@@ -148,6 +148,7 @@ export const FigureListQuery = z.strictObject({
   population: z.string().min(1).max(300).optional().describe('Population (exact, case-insensitive).'),
   qualifier: Qualifier.optional(),
   statement: Uuid.optional().describe('Figures quoted in this statement.'),
+  source: Uuid.optional().describe('Figures cited by this source.'),
   sort: sortParam(FIGURE_SORTS, '-asOf'),
   ...pageQuery,
 });
@@ -155,3 +156,61 @@ export const FigureListQuery = z.strictObject({
 export type FigureCreateInput = z.output<typeof FigureCreate>;
 export type FigureUpdateInput = z.output<typeof FigureUpdate>;
 export type FigureListInput = z.output<typeof FigureListQuery>;
+
+const reporterRef = z.string().min(1).max(200);
+
+export const SeriesQuery = z.strictObject({
+  metric: Metric.meta({ example: 'killed' }),
+  reporter: reporterRef.describe('Reporter id or slug.').meta({ example: 'gaza-ministry-of-health' }),
+  area: z.string().min(1).max(300).optional().describe('Only this area (case-insensitive).'),
+  population: z.string().min(1).max(300).optional().describe('Only this population (case-insensitive).'),
+});
+
+export const Series = z
+  .object({
+    metric: z.string(),
+    reporter: ActorSummary,
+    points: z.array(Figure).describe('Oldest as-of first; each point is a figure with its citations.'),
+  })
+  .meta({ id: 'FigureSeries' });
+
+export const LatestQuery = z.strictObject({
+  metric: listParam(Metric).optional().describe('Only these metrics.'),
+  reporter: listParam(reporterRef).optional().describe('Only these reporters (id or slug).'),
+  area: z.string().min(1).max(300).optional().describe('Only this area (case-insensitive).'),
+});
+
+export const DiscrepancyQuery = z.strictObject({
+  window: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3650)
+    .default(7)
+    .describe('Greatest gap in days between the two as-of dates (partial dates count as their whole period).')
+    .meta({ example: 120 }),
+  metric: listParam(Metric).optional().describe('Only these metrics.'),
+  area: z.string().min(1).max(300).optional().describe('Only this area (case-insensitive).'),
+  limit: pageQuery.limit,
+  cursor: pageQuery.cursor,
+});
+
+export const Discrepancy = z
+  .object({
+    metric: z.string(),
+    area: z.string().nullable(),
+    population: z.string().nullable(),
+    daysApart: z.number().int().describe('Days between the two as-of periods; 0 when they overlap.'),
+    difference: z.number().describe('Second value minus first.'),
+    boundsOverlap: z
+      .boolean()
+      .describe(
+        'Whether the ranges the two wordings allow overlap ("more than 6,000" and "6,500" do): a disagreement only when false.',
+      ),
+    figures: z.tuple([Figure, Figure]),
+  })
+  .meta({ id: 'Discrepancy' });
+
+export type SeriesInput = z.output<typeof SeriesQuery>;
+export type LatestInput = z.output<typeof LatestQuery>;
+export type DiscrepancyInput = z.output<typeof DiscrepancyQuery>;

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifySchema, RouteHandlerMethod } from 'fastify';
 import type { z } from 'zod';
 import type { Database, Tx } from '../db/database.js';
-import { pageEnvelope } from './pagination.js';
+import { pageEnvelope, withNextLink } from './pagination.js';
 import { NoContent, errors } from './schemas.js';
 
-type Page<T> = { data: T[]; nextCursor: string | null };
+type Page<T> = { data: T[]; nextCursor: string | null; total?: number };
 
 export interface CrudSpec<Item extends z.ZodType, Create extends z.ZodType, Update extends z.ZodType, List extends z.ZodType> {
   path: string; // '/actors'
@@ -13,10 +13,11 @@ export interface CrudSpec<Item extends z.ZodType, Create extends z.ZodType, Upda
   noun: string;
   /** Schema of the `:id` path parameter. */
   params: z.ZodObject<{ id: z.ZodType<string> }>;
-  schemas: { item: Item; create: Create; update: Update; list: List };
+  schemas: { item: Item; create: Create; update: Update; list: List; get?: z.ZodType };
   describe?: { list?: string; create?: string; delete?: string };
   list(db: Database, query: z.output<List>): Promise<Page<z.output<Item>>>;
-  get(db: Database, id: string): Promise<z.output<Item>>;
+  /** `query` is the parsed `schemas.get` query string, when there is one. */
+  get(db: Database, id: string, query?: unknown): Promise<z.output<Item>>;
   /** Writes run in a transaction and return the id; the answer is read back after commit. */
   create(tx: Tx, body: z.output<Create>): Promise<string>;
   update(tx: Tx, id: string, body: z.output<Update>): Promise<string>;
@@ -56,7 +57,7 @@ export function registerCrud<I extends z.ZodType, C extends z.ZodType, U extends
       querystring: list,
       response: { 200: pageEnvelope(item), ...errors(400) },
     },
-    (req) => spec.list(db, req.query as z.output<L>),
+    async (req, reply) => withNextLink(req, reply, await spec.list(db, req.query as z.output<L>)),
   );
 
   route(
@@ -87,9 +88,10 @@ export function registerCrud<I extends z.ZodType, C extends z.ZodType, U extends
       summary: `Get one ${spec.noun}`,
       tags,
       params,
+      querystring: spec.schemas.get,
       response: { 200: item, ...errors(400, 404) },
     },
-    (req) => spec.get(db, (req.params as { id: string }).id),
+    (req) => spec.get(db, (req.params as { id: string }).id, req.query),
   );
 
   route(

@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ProblemError } from './problems.js';
 
@@ -99,4 +100,30 @@ export const pageEnvelope = <T extends z.ZodType>(item: T) =>
   z.object({
     data: z.array(item),
     nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
+    total: z.number().int().optional().describe('Number of matching records, with total=true.'),
   });
+
+/**
+ * For orders that are not stable keys (relevance, computed pairs) the cursor
+ * carries an offset instead of a sort value.
+ */
+export function offsetFromCursor(sort: SortSpec, cursor: string | undefined): number {
+  if (!cursor) return 0;
+  const offset = Number(decodeCursor(cursor, sort).value);
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new ProblemError('invalid-cursor', 'The cursor is damaged.', {
+      errors: [{ in: 'query', field: 'cursor', message: 'damaged' }],
+    });
+  }
+  return offset;
+}
+
+/** Adds RFC 8288 `Link: <…>; rel="next"`, built from the request's own URL, beside the page's cursor. */
+export function withNextLink<P extends { nextCursor: string | null }>(req: FastifyRequest, reply: FastifyReply, page: P): P {
+  if (page.nextCursor) {
+    const url = new URL(req.url, 'http://x');
+    url.searchParams.set('cursor', page.nextCursor);
+    reply.header('link', `<${url.pathname}${url.search}>; rel="next"`);
+  }
+  return page;
+}

@@ -1,32 +1,15 @@
+import type { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { Params, keyset, periodWithin } from '../db/sql.js';
-import { actorSummaryJson, citationsJson, isoTimestamp } from '../citations/sql.js';
-import { pageOf, parseSort } from '../http/pagination.js';
+import { encodeCursor, offsetFromCursor, parseSort } from '../http/pagination.js';
 import { type Precision, formatPartialDate, rangeEnd, rangeStart } from '../http/partial-date.js';
-import { notFound } from '../http/problems.js';
-import type { z } from 'zod';
+import { invalidField, notFound } from '../http/problems.js';
 import type { Statement, StatementListInput } from './schemas.js';
-
-/**
- * The read side of statements: one SQL query shapes a statement with its
- * speaker, the actors involved and its citations, for lists and single reads
- * alike. Hand-written because this is the hottest path of the API.
- */
-const SELECT = `
-SELECT s.id, s.text, s.language, s.original_text, s.original_language, s.kind,
-       to_char(s.said_on, 'YYYY-MM-DD') AS said_on, s.said_precision, s.medium, s.platform, s.location, s.occasion,
-       s.tags, s.verification, s.notes,
-       ${isoTimestamp('s.created_at')} AS created_at, ${isoTimestamp('s.updated_at')} AS updated_at,
-       ${actorSummaryJson('a')} AS speaker,
-       COALESCE((SELECT json_agg(json_build_object('actor', ${actorSummaryJson('ia')}, 'role', sa.role) ORDER BY ia.name, ia.id)
-                 FROM statement_actors sa JOIN actors ia ON ia.id = sa.actor_id
-                 WHERE sa.statement_id = s.id), '[]'::json) AS involved,
-       ${citationsJson('statement_id', 's.id')} AS citations
-FROM statements s JOIN actors a ON a.id = s.speaker_id`;
+import { type Shape, matchSql, selectStatements } from './sql.js';
 
 type StatementOut = z.output<typeof Statement>;
 
-// Column types as the SQL above produces them: JSON columns arrive parsed.
+// Column types as the SQL produces them: JSON columns arrive parsed.
 interface Row {
   id: string;
   text: string;
@@ -48,6 +31,9 @@ interface Row {
   speaker: StatementOut['speaker'];
   involved: StatementOut['involved'];
   citations: StatementOut['citations'];
+  rank?: number;
+  highlight_text?: string;
+  highlight_original?: string | null;
 }
 
 function toStatement(r: Row): StatementOut {
@@ -72,24 +58,42 @@ function toStatement(r: Row): StatementOut {
     citations: r.citations,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    ...(r.rank === undefined ? {} : { rank: r.rank }),
+    ...(r.highlight_text === undefined
+      ? {}
+      : { highlight: { text: r.highlight_text, originalText: r.highlight_original ?? null } }),
   };
 }
 
-export async function getStatement(db: Database, id: string): Promise<StatementOut> {
-  const [row] = await db.query<Row>(`${SELECT} WHERE s.id = $1`, [id]);
+/** What `include` asks to embed beyond the default shape. */
+export const shapeOf = ({ include }: { include: string[] }): Shape => ({
+  fullActor: include.includes('actor'),
+  fullSources: include.includes('sources'),
+});
+
+const DEFAULT_SHAPE: Shape = shapeOf({ include: [] });
+
+export async function getStatement(db: Database, id: string, shape: Shape = DEFAULT_SHAPE): Promise<StatementOut> {
+  const [row] = await db.query<Row>(`${selectStatements(shape)} WHERE s.id = $1`, [id]);
   if (!row) throw notFound('statement', id);
   return toStatement(row);
 }
 
-export async function listStatements(db: Database, q: StatementListInput) {
-  const sort = parseSort(q.sort, { saidOn: 'date', createdAt: 'date' });
-  const p = new Params();
-  const where: string[] = [];
+/** Parameters that only make sense together are checked here, with the field to blame. */
+function checkCombinations(q: StatementListInput) {
+  if (q.sort === 'relevance' && !q.q) throw invalidField('query', 'sort', 'relevance needs a search query q');
+  if (q.highlight && !q.q) throw invalidField('query', 'highlight', 'needs a search query q');
+  if (q.from && q.to && rangeStart(q.from)! > rangeEnd(q.to)!) throw invalidField('query', 'to', 'is before from');
+}
 
+function filters(p: Params, q: StatementListInput): string[] {
+  const where: string[] = [];
   if (q.actor) {
     const refs = p.add(q.actor);
     where.push(`s.speaker_id IN (SELECT id FROM actors WHERE id::text = ANY(${refs}) OR slug = ANY(${refs}))`);
   }
+  if (q.actorKind) where.push(`a.kind = ${p.add(q.actorKind)}::actor_kind`);
+  if (q.country) where.push(`a.country = ${p.add(q.country)}`);
   where.push(...periodWithin(p, 's.said_on', 's.said_precision', rangeStart(q.from), rangeEnd(q.to)));
   if (q.kind) where.push(`s.kind = ${p.add(q.kind)}::statement_kind`);
   if (q.medium) where.push(`s.medium = ${p.add(q.medium)}::medium`);
@@ -97,17 +101,74 @@ export async function listStatements(db: Database, q: StatementListInput) {
     const lang = p.add(q.language.toLowerCase());
     where.push(`(lower(s.language) = ${lang} OR lower(s.original_language) = ${lang})`);
   }
-  if (q.tag)
-    where.push(
-      `EXISTS (SELECT 1 FROM unnest(s.tags) t WHERE lower(t) = ANY(${p.add(q.tag.map((t: string) => t.replace(/^#/, '').toLowerCase()))}))`,
-    );
+  if (q.tag) {
+    const tags = p.add(q.tag.map((t) => t.replace(/^#/, '').toLowerCase()));
+    where.push(`EXISTS (SELECT 1 FROM unnest(s.tags) t WHERE lower(t) = ANY(${tags}))`);
+  }
+  if (q.source)
+    where.push(`EXISTS (SELECT 1 FROM citations c WHERE c.statement_id = s.id AND c.source_id = ${p.add(q.source)}::uuid)`);
+  if (q.publisher) {
+    where.push(`EXISTS (SELECT 1 FROM citations c JOIN sources src ON src.id = c.source_id
+      WHERE c.statement_id = s.id AND lower(src.publisher) = lower(${p.add(q.publisher)}))`);
+  }
+  return where;
+}
 
-  const bySaidOn = sort.field === 'saidOn';
-  const page = keyset(p, sort, bySaidOn ? 's.said_on' : 's.created_at', bySaidOn ? 'date' : 'timestamptz', 's.id', q.cursor);
-  where.push(...page.where);
-  const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${page.orderBy} LIMIT ${p.add(q.limit + 1)}`;
-  const { data, nextCursor } = pageOf(await db.query<Row>(sql, p.values), q.limit, sort, (r) =>
-    bySaidOn ? r.said_on : r.created_at,
+export async function listStatements(db: Database, q: StatementListInput) {
+  checkCombinations(q);
+  const sort = parseSort(q.sort, { saidOn: 'date', createdAt: 'date', relevance: 'string' });
+  const p = new Params();
+  const where = filters(p, q);
+  const search = q.q ? matchSql(p, q.q) : undefined;
+  if (search) where.push(search.where);
+  const countWhere = [...where];
+  const countValues = [...p.values];
+
+  const shape: Shape = { ...shapeOf(q), search: search && { query: search.query, highlight: q.highlight } };
+
+  let order: string;
+  let offset = 0;
+  if (sort.field === 'relevance') {
+    offset = offsetFromCursor(sort, q.cursor);
+    order = `ORDER BY rank DESC, s.id DESC OFFSET ${p.add(offset)}`;
+  } else {
+    const bySaidOn = sort.field === 'saidOn';
+    const page = keyset(p, sort, bySaidOn ? 's.said_on' : 's.created_at', bySaidOn ? 'date' : 'timestamptz', 's.id', q.cursor);
+    where.push(...page.where);
+    order = page.orderBy;
+  }
+
+  const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+  const [rows, total] = await Promise.all([
+    db.query<Row>(`${selectStatements(shape)}${whereSql} ${order} LIMIT ${p.add(q.limit + 1)}`, p.values),
+    q.total ? countStatements(db, countWhere, countValues) : undefined,
+  ]);
+  if (rows.length === 0 && q.actor) await assertActorsExist(db, q.actor);
+
+  const more = rows.length > q.limit;
+  const page = more ? rows.slice(0, q.limit) : rows;
+  const last = page.at(-1);
+  const cursorValue =
+    sort.field === 'relevance' ? String(offset + q.limit) : sort.field === 'saidOn' ? last?.said_on : last?.created_at;
+  const nextCursor = more && last ? encodeCursor(sort, { id: last.id, [sort.field]: cursorValue }) : null;
+  return { data: page.map(toStatement), nextCursor, ...(total === undefined ? {} : { total }) };
+}
+
+async function countStatements(db: Database, where: string[], values: unknown[]) {
+  const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+  const [{ count }] = await db.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM statements s JOIN actors a ON a.id = s.speaker_id${whereSql}`,
+    values,
   );
-  return { data: data.map(toStatement), nextCursor };
+  return count;
+}
+
+/** An empty answer for an actor that does not exist is a typo, not a finding: say so. */
+async function assertActorsExist(db: Database, refs: string[]) {
+  const found = await db.query<{ id: string; slug: string }>(
+    'SELECT id::text AS id, slug FROM actors WHERE id::text = ANY($1) OR slug = ANY($1)',
+    [refs],
+  );
+  const unknown = refs.filter((r) => !found.some((a) => a.id === r.toLowerCase() || a.slug === r));
+  if (unknown.length) throw invalidField('query', 'actor', `no actor with id or slug ${unknown.map((u) => `'${u}'`).join(', ')}`);
 }

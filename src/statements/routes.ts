@@ -1,18 +1,51 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { findActor } from '../actors/repository.js';
 import { registerCrud } from '../http/crud.js';
-import { idParams } from '../http/schemas.js';
+import { pageEnvelope, withNextLink } from '../http/pagination.js';
+import { IdOrSlugParams, errors, idParams } from '../http/schemas.js';
 import { EXAMPLE_IDS } from '../seed/ids.js';
-import { getStatement, listStatements } from './queries.js';
+import { getStatement, listStatements, shapeOf } from './queries.js';
 import { createStatement, deleteStatement, updateStatement } from './repository.js';
-import { Statement, StatementCreate, StatementListQuery, StatementUpdate } from './schemas.js';
+import type { z } from 'zod';
+import {
+  ActorStatementsQuery,
+  Statement,
+  StatementCreate,
+  StatementGetQuery,
+  StatementListQuery,
+  StatementUpdate,
+} from './schemas.js';
 
 export const statementRoutes: FastifyPluginAsync = async (app) => {
+  app.withTypeProvider<ZodTypeProvider>().get('/actors/:id/statements', {
+    schema: {
+      operationId: 'listActorStatements',
+      summary: 'An actor’s statements (timeline)',
+      description: 'What one actor said, newest first by default, with every filter of `GET /statements`.',
+      tags: ['Statements', 'Actors'],
+      params: IdOrSlugParams,
+      querystring: ActorStatementsQuery,
+      response: { 200: pageEnvelope(Statement), ...errors(400, 404) },
+    },
+    handler: async (req, reply) => {
+      const actor = await findActor(app.db.prisma, req.params.id);
+      return withNextLink(req, reply, await listStatements(app.db, { ...req.query, actor: [actor.id] }));
+    },
+  });
+
   registerCrud(app, {
     path: '/statements',
     tag: 'Statements',
     noun: 'statement',
     params: idParams(EXAMPLE_IDS.statement),
-    schemas: { item: Statement, create: StatementCreate, update: StatementUpdate, list: StatementListQuery },
+    schemas: {
+      item: Statement,
+      create: StatementCreate,
+      update: StatementUpdate,
+      list: StatementListQuery,
+      get: StatementGetQuery,
+    },
     describe: {
       list: 'Newest first by default. Each statement comes with its speaker, the actors involved and its citations.',
       create:
@@ -20,7 +53,7 @@ export const statementRoutes: FastifyPluginAsync = async (app) => {
       delete: 'Its citations go with it. Refused with 409 while figures refer to the statement.',
     },
     list: listStatements,
-    get: getStatement,
+    get: (db, id, query) => getStatement(db, id, shapeOf(query as z.output<typeof StatementGetQuery>)),
     create: createStatement,
     update: updateStatement,
     remove: deleteStatement,

@@ -1,8 +1,19 @@
 import { z } from 'zod';
-import { ActorSummary } from '../actors/schemas.js';
+import { ActorKind, ActorSummary } from '../actors/schemas.js';
 import { Citation, citationList } from '../citations/schemas.js';
 import { pageQuery, sortParam } from '../http/pagination.js';
-import { ActorRef, DatePrecision, LanguageTag, listParam, PartialDateString, Text, Timestamp, Uuid } from '../http/schemas.js';
+import { BoolParam, includeParam } from '../http/query-params.js';
+import {
+  ActorRef,
+  CountryCode,
+  DatePrecision,
+  LanguageTag,
+  listParam,
+  PartialDateString,
+  Text,
+  Timestamp,
+  Uuid,
+} from '../http/schemas.js';
 
 export const StatementKind = z
   .enum(['direct_quote', 'paraphrase', 'social_media_post', 'official_statement'])
@@ -110,10 +121,16 @@ export const StatementUpdate = z
   .superRefine(bothOrNeither)
   .meta({ id: 'StatementUpdate', example: { verification: 'original' } });
 
+export const Speaker = ActorSummary.extend({
+  role: z.string().nullable().optional().describe('With include=actor.'),
+  country: z.string().nullable().optional().describe('With include=actor.'),
+  aliases: z.array(z.string()).optional().describe('With include=actor.'),
+}).meta({ id: 'Speaker' });
+
 export const Statement = z
   .object({
     id: Uuid,
-    speaker: ActorSummary,
+    speaker: Speaker,
     text: z.string(),
     language: z.string(),
     originalText: z.string().nullable(),
@@ -132,27 +149,65 @@ export const Statement = z
     citations: z.array(Citation),
     createdAt: Timestamp,
     updatedAt: Timestamp,
+    rank: z.number().optional().describe('Relevance to `q`, higher is better (searches only).'),
+    highlight: z
+      .object({ text: z.string(), originalText: z.string().nullable() })
+      .optional()
+      .describe('The renderings with matches wrapped in <mark>…</mark> (with highlight=true).'),
   })
   .meta({ id: 'Statement' });
 
-export const STATEMENT_SORTS = ['-saidOn', 'saidOn', '-createdAt', 'createdAt'] as const;
+export const STATEMENT_SORTS = ['-saidOn', 'saidOn', '-createdAt', 'createdAt', 'relevance'] as const;
+
+export const STATEMENT_INCLUDES = ['actor', 'citations', 'sources'] as const;
+
+/** Filters shared by /statements and /actors/{id}/statements. */
+export const StatementFilters = {
+  from: PartialDateString.optional().describe('Said on or after (YYYY, YYYY-MM or YYYY-MM-DD).').meta({ example: '2024-03' }),
+  to: PartialDateString.optional()
+    .describe('Said on or before. A statement dated only to a month matches when the whole month is in range.')
+    .meta({ example: '2024-03' }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe(
+      'Full-text search over the quoted text and the original, each in its own language, in web-search syntax: `"exact phrase"`, `OR`, `-exclude`.',
+    ),
+  kind: StatementKind.optional(),
+  language: LanguageTag.optional().describe('Language of the text or of the original.'),
+  tag: listParam(z.string().min(1).max(100))
+    .optional()
+    .describe('Has any of these tags (case-insensitive; a leading # is ignored).'),
+  medium: Medium.optional(),
+  source: Uuid.optional().describe('Cited by this source.'),
+  publisher: z.string().min(1).max(300).optional().describe('Cited by a source from this publisher (case-insensitive).'),
+  sort: sortParam(STATEMENT_SORTS, '-saidOn').describe(
+    'Sort key; a leading `-` sorts descending. `relevance` needs `q`. Ties are broken by id, so the order is stable.',
+  ),
+  highlight: BoolParam.describe('With `q`: add `highlight` with the matches marked.'),
+  include: includeParam(STATEMENT_INCLUDES).describe(
+    'Embed more: `actor` (the speaker’s role, country, aliases), `sources` (full source records in citations). Citations are always included.',
+  ),
+  total: BoolParam.describe('Add `total`, the number of matching statements (costs a count).'),
+  ...pageQuery,
+};
 
 export const StatementListQuery = z.strictObject({
   actor: listParam(z.string().min(1).max(200))
     .optional()
     .describe('Speaker id or slug; several allowed.')
     .meta({ example: ['miguel-diaz-canel'] }),
-  from: PartialDateString.optional().describe('Said on or after (YYYY, YYYY-MM or YYYY-MM-DD).').meta({ example: '2024-03' }),
-  to: PartialDateString.optional()
-    .describe('Said on or before; a statement known only to a month matches when the range covers that month.')
-    .meta({ example: '2024-03' }),
-  kind: StatementKind.optional(),
-  language: LanguageTag.optional().describe('Language of the text or of the original.'),
-  tag: listParam(z.string().min(1).max(100)).optional().describe('Has any of these tags (case-insensitive).'),
-  medium: Medium.optional(),
-  sort: sortParam(STATEMENT_SORTS, '-saidOn'),
-  ...pageQuery,
+  actorKind: ActorKind.optional().describe('Only statements by actors of this kind.'),
+  country: CountryCode.optional().describe('Only statements by actors of this country.'),
+  ...StatementFilters,
 });
+
+export const ActorStatementsQuery = z.strictObject(StatementFilters);
+
+export const StatementGetQuery = z.strictObject({ include: StatementFilters.include });
 
 export type StatementCreateInput = z.output<typeof StatementCreate>;
 export type StatementUpdateInput = z.output<typeof StatementUpdate>;

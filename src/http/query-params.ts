@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** `true`/`false` in a query string (zod's coerce.boolean would turn "false" into true). */
+export const BoolParam = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .optional()
+  .default(false);
+
+/** `include=actor,sources` or repeated `include=actor&include=sources`. */
+export const includeParam = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) =>
+      (Array.isArray(v) ? v : [v])
+        .flatMap((s) => s.split(','))
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(values)))
+    .optional()
+    .default([]);
