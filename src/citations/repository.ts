@@ -73,6 +73,9 @@ export async function updateCitation(tx: Tx, id: string, input: CitationUpdateIn
 export async function deleteCitation(tx: Tx, id: string) {
   const citation = await tx.citation.findUnique({ where: { id }, select: { statementId: true, figureId: true } });
   if (!citation) throw notFound('citation', id);
+  // Lock the statement or figure so two concurrent deletions cannot both see a sibling left.
+  if (citation.statementId) await tx.$queryRaw`SELECT 1 FROM statements WHERE id = ${citation.statementId}::uuid FOR UPDATE`;
+  else await tx.$queryRaw`SELECT 1 FROM figures WHERE id = ${citation.figureId}::uuid FOR UPDATE`;
   const siblings = await tx.citation.count({
     where: citation.statementId ? { statementId: citation.statementId } : { figureId: citation.figureId },
   });

@@ -1,4 +1,5 @@
 import { type SortSpec, decodeCursor } from '../http/pagination.js';
+import type { Database } from './database.js';
 
 /** Collects bind parameters while a query is assembled, so values never enter SQL text. */
 export class Params {
@@ -44,4 +45,11 @@ export function keyset(
   const c = decodeCursor(cursor, sort);
   const op = sort.descending ? '<' : '>';
   return { orderBy, where: [`(${column}, ${idColumn}) ${op} (${p.add(c.value)}::${type}, ${p.add(c.id)}::uuid)`] };
+}
+
+/** `SELECT count(*)` over the same FROM and WHERE as a list, for `total=true`. */
+export async function countRows(db: Database, from: string, where: string[], values: unknown[]): Promise<number> {
+  const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+  const [{ count }] = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${from}${whereSql}`, values);
+  return count;
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { actorSummaryJson, citationsJson, isoTimestamp } from '../citations/sql.js';
 import type { Database } from '../db/database.js';
-import { Params, keyset, periodWithin } from '../db/sql.js';
+import { Params, countRows, keyset, periodWithin } from '../db/sql.js';
 import { pageOf, parseSort } from '../http/pagination.js';
 import { type Precision, formatPartialDate, rangeEnd, rangeStart } from '../http/partial-date.js';
 import { notFound } from '../http/problems.js';
@@ -92,6 +92,7 @@ export async function listFigures(db: Database, q: FigureListInput) {
   if (q.source)
     where.push(`EXISTS (SELECT 1 FROM citations c WHERE c.figure_id = f.id AND c.source_id = ${p.add(q.source)}::uuid)`);
 
+  const counting = q.total ? countRows(db, 'figures f', [...where], [...p.values]) : undefined;
   const byAsOf = sort.field === 'asOf';
   const page = keyset(p, sort, byAsOf ? 'f.as_of' : 'f.created_at', byAsOf ? 'date' : 'timestamptz', 'f.id', q.cursor);
   where.push(...page.where);
@@ -99,5 +100,6 @@ export async function listFigures(db: Database, q: FigureListInput) {
   const { data, nextCursor } = pageOf(await db.query<FigureRow>(sql, p.values), q.limit, sort, (r) =>
     byAsOf ? r.as_of : r.created_at,
   );
-  return { data: data.map(toFigure), nextCursor };
+  const total = await counting;
+  return { data: data.map(toFigure), nextCursor, ...(total === undefined ? {} : { total }) };
 }

@@ -26,6 +26,23 @@ export function impliedBounds(qualifier: Qualifier, value: number): { lowerBound
   }
 }
 
+interface Ranges {
+  lowerBound: number | null;
+  upperBound: number | null;
+  periodStart: Date | null;
+  periodEnd: Date | null;
+}
+
+/** Checks the figure as it will be stored: given fields merged with implied and current ones. */
+function assertRanges({ lowerBound, upperBound, periodStart, periodEnd }: Ranges) {
+  if (lowerBound !== null && upperBound !== null && lowerBound > upperBound) {
+    throw invalidField('body', 'lowerBound', `is above the upper bound ${upperBound}`);
+  }
+  if (periodStart && periodEnd && periodStart > periodEnd) {
+    throw invalidField('body', 'periodEnd', 'is before periodStart');
+  }
+}
+
 const day = (d: string | null | undefined) => (d == null ? d : new Date(`${d}T00:00:00Z`));
 
 async function references(tx: Tx, reporter: string | null | undefined, statementId: string | null | undefined) {
@@ -46,16 +63,20 @@ export async function createFigure(
   const { reporter, statementId, citations, asOf, periodStart, periodEnd, lowerBound, upperBound, ...rest } = input;
   const implied = impliedBounds(input.qualifier, input.value);
   const { date, precision } = parsePartialDate(asOf)!;
+  const ranges = {
+    lowerBound: lowerBound === undefined ? implied.lowerBound : lowerBound,
+    upperBound: upperBound === undefined ? implied.upperBound : upperBound,
+    periodStart: day(periodStart) ?? null,
+    periodEnd: day(periodEnd) ?? null,
+  };
+  assertRanges(ranges);
   const created = await tx.figure.create({
     data: {
       ...rest,
+      ...ranges,
       ...(await references(tx, reporter, statementId)),
-      lowerBound: lowerBound === undefined ? implied.lowerBound : lowerBound,
-      upperBound: upperBound === undefined ? implied.upperBound : upperBound,
       asOf: date,
       asOfPrecision: precision,
-      periodStart: day(periodStart),
-      periodEnd: day(periodEnd),
       citations: { create: await prepareCitations(tx, citations, 'citations') },
     },
     select: { id: true },
@@ -72,6 +93,14 @@ export async function updateFigure(tx: Tx, id: string, input: FigureUpdateInput)
     input.value !== undefined || input.qualifier !== undefined
       ? impliedBounds(input.qualifier ?? current.qualifier, input.value ?? current.value)
       : {};
+  const pick = <K extends keyof Ranges>(key: K, given: Ranges[K] | undefined): Ranges[K] =>
+    given !== undefined ? given : key in implied ? (implied as Ranges)[key] : current[key];
+  assertRanges({
+    lowerBound: pick('lowerBound', input.lowerBound),
+    upperBound: pick('upperBound', input.upperBound),
+    periodStart: pick('periodStart', day(periodStart)),
+    periodEnd: pick('periodEnd', day(periodEnd)),
+  });
   const asOfFields =
     asOf === undefined ? {} : (({ date, precision }) => ({ asOf: date, asOfPrecision: precision }))(parsePartialDate(asOf)!);
   await tx.figure.update({

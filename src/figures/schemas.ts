@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ActorSummary } from '../actors/schemas.js';
 import { Citation, citationList } from '../citations/schemas.js';
 import { pageQuery, sortParam } from '../http/pagination.js';
+import { BoolParam } from '../http/query-params.js';
 import { ActorRef, DatePrecision, DayString, PartialDateString, Text, Timestamp, Uuid, listParam } from '../http/schemas.js';
 
 export const Metric = z
@@ -40,18 +41,6 @@ const fields = {
   notes: Text(10000).nullable(),
 };
 
-const checkRanges = (
-  f: { lowerBound?: number | null; upperBound?: number | null; periodStart?: string | null; periodEnd?: string | null },
-  ctx: z.RefinementCtx,
-) => {
-  if (f.lowerBound != null && f.upperBound != null && f.lowerBound > f.upperBound) {
-    ctx.addIssue({ code: 'custom', path: ['upperBound'], message: 'must not be below lowerBound' });
-  }
-  if (f.periodStart && f.periodEnd && f.periodStart > f.periodEnd) {
-    ctx.addIssue({ code: 'custom', path: ['periodEnd'], message: 'must not be before periodStart' });
-  }
-};
-
 export const FigureCreate = z
   .strictObject({
     ...fields,
@@ -70,7 +59,6 @@ export const FigureCreate = z
     notes: fields.notes.optional(),
     citations: citationList(1).describe('At least one source that carries the figure.'),
   })
-  .superRefine(checkRanges)
   .meta({
     id: 'FigureCreate',
     example: {
@@ -100,7 +88,6 @@ export const FigureCreate = z
 export const FigureUpdate = z
   .strictObject(fields)
   .partial()
-  .superRefine(checkRanges)
   .meta({ id: 'FigureUpdate', example: { caveats: 'Presumed dead under the rubble; not included in the killed count.' } });
 
 export const Figure = z
@@ -150,6 +137,7 @@ export const FigureListQuery = z.strictObject({
   statement: Uuid.optional().describe('Figures quoted in this statement.'),
   source: Uuid.optional().describe('Figures cited by this source.'),
   sort: sortParam(FIGURE_SORTS, '-asOf'),
+  total: BoolParam.describe('Add `total`, the number of matching figures (costs a count).'),
   ...pageQuery,
 });
 

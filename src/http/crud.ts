@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifySchema, RouteHandlerMethod } from 'fastify
 import type { z } from 'zod';
 import type { Database, Tx } from '../db/database.js';
 import { pageEnvelope, withNextLink } from './pagination.js';
-import { NoContent, errors } from './schemas.js';
+import { NoContent, NoQuery, errors } from './schemas.js';
 
 type Page<T> = { data: T[]; nextCursor: string | null; total?: number };
 
@@ -13,7 +13,8 @@ export interface CrudSpec<Item extends z.ZodType, Create extends z.ZodType, Upda
   noun: string;
   /** Schema of the `:id` path parameter. */
   params: z.ZodObject<{ id: z.ZodType<string> }>;
-  schemas: { item: Item; create: Create; update: Update; list: List; get?: z.ZodType };
+  /** `detail`: the shape of GET one when it carries more than list items; `get`: its query string. */
+  schemas: { item: Item; create: Create; update: Update; list: List; get?: z.ZodType; detail?: z.ZodType };
   describe?: { list?: string; create?: string; delete?: string };
   list(db: Database, query: z.output<List>): Promise<Page<z.output<Item>>>;
   /** `query` is the parsed `schemas.get` query string, when there is one. */
@@ -88,8 +89,8 @@ export function registerCrud<I extends z.ZodType, C extends z.ZodType, U extends
       summary: `Get one ${spec.noun}`,
       tags,
       params,
-      querystring: spec.schemas.get,
-      response: { 200: item, ...errors(400, 404) },
+      querystring: spec.schemas.get ?? NoQuery,
+      response: { 200: spec.schemas.detail ?? item, ...errors(400, 404) },
     },
     (req) => spec.get(db, (req.params as { id: string }).id, req.query),
   );

@@ -43,3 +43,13 @@ export const rangeStart = (from: string | undefined) => from && formatDay(parseP
 
 /** Last day (YYYY-MM-DD) of the period a validated `to` parameter names: to=2024-03 ends on 2024-03-31. */
 export const rangeEnd = (to: string | undefined) => to && formatDay(periodEnd(parsePartialDate(to)!));
+
+/** The latest first day a period of `precision` can have and still end by the end of `to`. */
+export function latestStart(to: string, precision: Precision): Date {
+  const next = periodEnd(parsePartialDate(to)!);
+  next.setUTCDate(next.getUTCDate() + 1);
+  if (precision === 'month') next.setUTCMonth(next.getUTCMonth() - 1);
+  if (precision === 'year') next.setUTCFullYear(next.getUTCFullYear() - 1);
+  if (precision === 'day') next.setUTCDate(next.getUTCDate() - 1);
+  return next;
+}

@@ -33,13 +33,13 @@ export const CountryCode = z
 
 export const PartialDateString = z
   .string()
-  .regex(PARTIAL_DATE_PATTERN, 'must be YYYY, YYYY-MM or YYYY-MM-DD')
+  .regex(PARTIAL_DATE_PATTERN, { error: 'must be YYYY, YYYY-MM or YYYY-MM-DD', abort: true })
   .refine((s) => parsePartialDate(s) !== undefined, 'is not a calendar date')
   .meta({ example: '2024-03-30' });
 
 export const DayString = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be YYYY-MM-DD', abort: true })
   .refine((s) => parsePartialDate(s) !== undefined, 'is not a calendar date')
   .meta({ example: '2023-10-07' });
 
@@ -85,6 +85,9 @@ export function errors(...statuses: number[]) {
 }
 
 export const NoContent = z.undefined().describe('Deleted.');
+
+/** For routes that take no query parameters: an unknown one is a 400, not silently ignored. */
+export const NoQuery = z.strictObject({});
 
 export const DatePrecision = z.enum(['day', 'month', 'year']).meta({ id: 'DatePrecision' });
 

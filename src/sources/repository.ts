@@ -3,9 +3,11 @@ import type { Tx } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { assertNoDependents } from '../http/dependents.js';
 import { pageOf, parseSort, prismaPage } from '../http/pagination.js';
-import { formatPartialDate, parsePartialDate } from '../http/partial-date.js';
+import { formatPartialDate, latestStart, parsePartialDate } from '../http/partial-date.js';
+
+const PRECISIONS = ['day', 'month', 'year'] as const;
 import { ProblemError, notFound } from '../http/problems.js';
-import type { SourceCreateInput, SourceListInput, SourceUpdateInput } from './schemas.js';
+import { SUPPORTS_SHOWN, type SourceCreateInput, type SourceListInput, type SourceUpdateInput } from './schemas.js';
 
 type SourceRow = Prisma.SourceGetPayload<object>;
 
@@ -88,7 +90,12 @@ export async function listSources(db: Tx, q: SourceListInput) {
           kind: q.kind,
           url: q.url,
           publisher: q.publisher ? { equals: q.publisher, mode: 'insensitive' } : undefined,
+          publishedOn: q.from ? { gte: parsePartialDate(q.from)!.date } : undefined,
         },
+        // A source dated only to a month or year is in range when its whole period is.
+        ...(q.to
+          ? [{ OR: PRECISIONS.map((p) => ({ publishedPrecision: p, publishedOn: { lte: latestStart(q.to!, p) } })) }]
+          : []),
       ],
     },
     orderBy: page.orderBy,
@@ -96,4 +103,57 @@ export async function listSources(db: Tx, q: SourceListInput) {
   });
   const { data, nextCursor } = pageOf(rows, q.limit, sort, (row) => row[sort.field as keyof typeof row]);
   return { data: data.map(toSource), nextCursor };
+}
+
+/** A source with what it supports: the statements and figures citing it, with the excerpts. */
+export async function sourceDetail(db: Tx, id: string) {
+  const source = toSource(await findSource(db, id));
+  const citation = (c: { id: string; role: 'primary' | 'secondary'; excerpt: string; locator: string | null }) => ({
+    citationId: c.id,
+    role: c.role,
+    excerpt: c.excerpt,
+    locator: c.locator,
+  });
+  const [statements, statementCount, figures, figureCount] = await Promise.all([
+    db.citation.findMany({
+      where: { sourceId: id, statementId: { not: null } },
+      include: { statement: { include: { speaker: { select: { name: true } } } } },
+      orderBy: [{ statement: { saidOn: 'desc' } }, { id: 'desc' }],
+      take: SUPPORTS_SHOWN,
+    }),
+    db.citation.count({ where: { sourceId: id, statementId: { not: null } } }),
+    db.citation.findMany({
+      where: { sourceId: id, figureId: { not: null } },
+      include: { figure: true },
+      orderBy: [{ figure: { asOf: 'desc' } }, { id: 'desc' }],
+      take: SUPPORTS_SHOWN,
+    }),
+    db.citation.count({ where: { sourceId: id, figureId: { not: null } } }),
+  ]);
+  return {
+    ...source,
+    supports: {
+      statements: {
+        count: statementCount,
+        items: statements.map((c) => ({
+          ...citation(c),
+          statementId: c.statement!.id,
+          speaker: c.statement!.speaker.name,
+          text: c.statement!.text,
+          saidOn: formatPartialDate(c.statement!.saidOn, c.statement!.saidPrecision),
+        })),
+      },
+      figures: {
+        count: figureCount,
+        items: figures.map((c) => ({
+          ...citation(c),
+          figureId: c.figure!.id,
+          metric: c.figure!.metric,
+          value: c.figure!.value,
+          qualifier: c.figure!.qualifier,
+          asOf: formatPartialDate(c.figure!.asOf, c.figure!.asOfPrecision),
+        })),
+      },
+    },
+  };
 }

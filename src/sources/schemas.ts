@@ -79,6 +79,10 @@ export const SourceListQuery = z.strictObject({
   kind: SourceKind.optional().describe('Only sources of this kind.'),
   publisher: z.string().min(1).max(300).optional().describe('Only sources from this publisher (exact, case-insensitive).'),
   url: HttpUrl.transform(normalizeUrl).optional().describe('Find the source with this URL (normalised before matching).'),
+  from: PartialDateString.optional().describe('Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).'),
+  to: PartialDateString.optional().describe(
+    'Published on or before; a source dated only to a month matches when the whole month is in range.',
+  ),
   sort: sortParam(SOURCE_SORTS, '-createdAt'),
   ...pageQuery,
 });
@@ -86,3 +90,31 @@ export const SourceListQuery = z.strictObject({
 export type SourceCreateInput = z.output<typeof SourceCreate>;
 export type SourceUpdateInput = z.output<typeof SourceUpdate>;
 export type SourceListInput = z.output<typeof SourceListQuery>;
+
+const Supported = z.object({
+  citationId: Uuid,
+  role: z.enum(['primary', 'secondary']),
+  excerpt: z.string(),
+  locator: z.string().nullable(),
+});
+
+export const SUPPORTS_SHOWN = 100;
+
+export const SourceDetail = Source.extend({
+  supports: z
+    .object({
+      statements: z.object({
+        count: z.number().int(),
+        items: z.array(Supported.extend({ statementId: Uuid, speaker: z.string(), text: z.string(), saidOn: z.string() })),
+      }),
+      figures: z.object({
+        count: z.number().int(),
+        items: z.array(
+          Supported.extend({ figureId: Uuid, metric: z.string(), value: z.number(), qualifier: z.string(), asOf: z.string() }),
+        ),
+      }),
+    })
+    .describe(
+      `What this source supports, with the excerpts: up to ${SUPPORTS_SHOWN} of each kind, newest first. For all of them, filter /statements or /figures by source.`,
+    ),
+}).meta({ id: 'SourceDetail' });

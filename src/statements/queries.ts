@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Database } from '../db/database.js';
-import { Params, keyset, periodWithin } from '../db/sql.js';
+import { Params, countRows, keyset, periodWithin } from '../db/sql.js';
 import { encodeCursor, offsetFromCursor, parseSort } from '../http/pagination.js';
 import { type Precision, formatPartialDate, rangeEnd, rangeStart } from '../http/partial-date.js';
 import { invalidField, notFound } from '../http/problems.js';
@@ -141,7 +141,7 @@ export async function listStatements(db: Database, q: StatementListInput) {
   const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
   const [rows, total] = await Promise.all([
     db.query<Row>(`${selectStatements(shape)}${whereSql} ${order} LIMIT ${p.add(q.limit + 1)}`, p.values),
-    q.total ? countStatements(db, countWhere, countValues) : undefined,
+    q.total ? countRows(db, 'statements s JOIN actors a ON a.id = s.speaker_id', countWhere, countValues) : undefined,
   ]);
   if (rows.length === 0 && q.actor) await assertActorsExist(db, q.actor);
 
@@ -152,15 +152,6 @@ export async function listStatements(db: Database, q: StatementListInput) {
     sort.field === 'relevance' ? String(offset + q.limit) : sort.field === 'saidOn' ? last?.said_on : last?.created_at;
   const nextCursor = more && last ? encodeCursor(sort, { id: last.id, [sort.field]: cursorValue }) : null;
   return { data: page.map(toStatement), nextCursor, ...(total === undefined ? {} : { total }) };
-}
-
-async function countStatements(db: Database, where: string[], values: unknown[]) {
-  const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
-  const [{ count }] = await db.query<{ count: number }>(
-    `SELECT count(*)::int AS count FROM statements s JOIN actors a ON a.id = s.speaker_id${whereSql}`,
-    values,
-  );
-  return count;
 }
 
 /** An empty answer for an actor that does not exist is a typo, not a finding: say so. */

@@ -18,6 +18,11 @@ async function resolveInvolved(tx: Tx, involved: StatementCreateInput['involved'
   return rows;
 }
 
+/** A translation must say what language its original is in, whichever request set either. */
+function assertOriginal(originalText: string | null | undefined, originalLanguage: string | null | undefined) {
+  if (originalText && !originalLanguage) throw invalidField('body', 'originalLanguage', 'required when originalText is given');
+}
+
 function saidFields(saidOn: string) {
   const { date, precision } = parsePartialDate(saidOn)!;
   return { saidOn: date, saidPrecision: precision };
@@ -28,6 +33,7 @@ export async function createStatement(
   input: WithId<Omit<StatementCreateInput, 'citations'>> & { citations: WithId<StatementCreateInput['citations'][number]>[] },
 ): Promise<string> {
   const { speaker, involved, citations, saidOn, ...rest } = input;
+  assertOriginal(input.originalText, input.originalLanguage);
   const speakerId = await resolveActorId(tx, speaker, 'speaker');
   const involvedRows = await resolveInvolved(tx, involved);
   const citationRows = await prepareCitations(tx, citations, 'citations');
@@ -44,13 +50,21 @@ export async function createStatement(
   return created.id;
 }
 
-async function assertExists(tx: Tx, id: string) {
-  const found = await tx.statement.findUnique({ where: { id }, select: { id: true } });
+async function findCurrent(tx: Tx, id: string) {
+  const found = await tx.statement.findUnique({
+    where: { id },
+    select: { id: true, originalText: true, originalLanguage: true },
+  });
   if (!found) throw notFound('statement', id);
+  return found;
 }
 
 export async function updateStatement(tx: Tx, id: string, input: StatementUpdateInput): Promise<string> {
-  await assertExists(tx, id);
+  const current = await findCurrent(tx, id);
+  assertOriginal(
+    input.originalText === undefined ? current.originalText : input.originalText,
+    input.originalLanguage === undefined ? current.originalLanguage : input.originalLanguage,
+  );
   const { speaker, involved, saidOn, ...rest } = input;
   const speakerId = speaker === undefined ? undefined : await resolveActorId(tx, speaker, 'speaker');
   if (involved) {
@@ -63,7 +77,7 @@ export async function updateStatement(tx: Tx, id: string, input: StatementUpdate
 }
 
 export async function deleteStatement(tx: Tx, id: string) {
-  await assertExists(tx, id);
+  await findCurrent(tx, id);
   const where = { statementId: id };
   const [count, sample] = await Promise.all([
     tx.figure.count({ where }),

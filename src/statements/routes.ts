@@ -53,7 +53,8 @@ export const statementRoutes: FastifyPluginAsync = async (app) => {
       delete: 'Its citations go with it. Refused with 409 while figures refer to the statement.',
     },
     list: listStatements,
-    get: (db, id, query) => getStatement(db, id, shapeOf(query as z.output<typeof StatementGetQuery>)),
+    // Without a query (reading back after a write) the default shape applies.
+    get: (db, id, query) => getStatement(db, id, query ? shapeOf(query as z.output<typeof StatementGetQuery>) : undefined),
     create: createStatement,
     update: updateStatement,
     remove: deleteStatement,

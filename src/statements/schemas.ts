@@ -65,12 +65,6 @@ const fields = {
   involved: z.array(Involvement).max(100).describe('Other actors involved, e.g. the counterpart in a meeting.'),
 };
 
-const bothOrNeither = (s: { originalText?: string | null; originalLanguage?: string | null }, ctx: z.RefinementCtx) => {
-  if (s.originalText && !s.originalLanguage) {
-    ctx.addIssue({ code: 'custom', path: ['originalLanguage'], message: 'required when originalText is given' });
-  }
-};
-
 export const StatementCreate = z
   .strictObject({
     ...fields,
@@ -86,7 +80,6 @@ export const StatementCreate = z
     involved: fields.involved.default([]),
     citations: citationList(1).describe('At least one source that carries the statement.'),
   })
-  .superRefine(bothOrNeither)
   .meta({
     id: 'StatementCreate',
     example: {
@@ -118,7 +111,6 @@ export const StatementCreate = z
 export const StatementUpdate = z
   .strictObject(fields)
   .partial()
-  .superRefine(bothOrNeither)
   .meta({ id: 'StatementUpdate', example: { verification: 'original' } });
 
 export const Speaker = ActorSummary.extend({
