@@ -44,16 +44,18 @@ CREATE FUNCTION attest_ts_config(lang text) RETURNS regconfig LANGUAGE sql IMMUT
 $$;
 
 -- Each rendering is analysed in its own language: the Spanish original with Spanish stemming, its
--- English translation with English stemming.
+-- English translation with English stemming. Tags join the text unstemmed, camel-case hashtags split
+-- into words (#GenocidioEnGaza is found by "Gaza").
 CREATE FUNCTION statements_search_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.search_text := to_tsvector(attest_ts_config(NEW.language), NEW.text);
+  NEW.search_text := to_tsvector(attest_ts_config(NEW.language), NEW.text)
+    || to_tsvector('simple', regexp_replace(array_to_string(NEW.tags, ' '), '([[:lower:]])([[:upper:]])', '\1 \2', 'g'));
   NEW.search_original := CASE WHEN NEW.original_text IS NULL THEN NULL
                               ELSE to_tsvector(attest_ts_config(NEW.original_language), NEW.original_text) END;
   RETURN NEW;
 END $$;
 
-CREATE TRIGGER statements_search_update BEFORE INSERT OR UPDATE OF text, language, original_text, original_language
+CREATE TRIGGER statements_search_update BEFORE INSERT OR UPDATE OF text, language, original_text, original_language, tags
   ON statements FOR EACH ROW EXECUTE FUNCTION statements_search_update();
 
 UPDATE statements SET text = text;
