@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { PARTIAL_DATE_PATTERN, parsePartialDate } from './partial-date.js';
 import { PROBLEMS } from './problems.js';
 
-export const Uuid = z.uuid().meta({ example: '019a0000-0000-7000-8000-000000000001' });
+// Shared primitives carry no examples: Swagger UI pre-fills examples into "Try it out", so each
+// example belongs to a field where it finds seed data.
+export const Uuid = z.uuid();
 
 /** Path parameters of a record; the example is a seed record, so "Try it out" finds it. */
 export const idParams = (example: string) => z.strictObject({ id: z.uuid().describe('Record id (UUID).').meta({ example }) });
@@ -23,19 +25,14 @@ export const ActorRef = z.string().min(1).max(200).describe('Actor id (UUID) or 
 // BCP 47, loosely: language, optional script/region/variants (es, en-GB, sr-Latn).
 export const LanguageTag = z
   .string()
-  .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en, es or pt-BR')
-  .meta({ example: 'en' });
+  .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en, es or pt-BR');
 
-export const CountryCode = z
-  .string()
-  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. CU')
-  .meta({ example: 'CU' });
+export const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. CU');
 
 export const PartialDateString = z
   .string()
   .regex(PARTIAL_DATE_PATTERN, { error: 'must be YYYY, YYYY-MM or YYYY-MM-DD', abort: true })
-  .refine((s) => parsePartialDate(s) !== undefined, 'is not a calendar date')
-  .meta({ example: '2024-03-30' });
+  .refine((s) => parsePartialDate(s) !== undefined, 'is not a calendar date');
 
 export const DayString = z
   .string()
