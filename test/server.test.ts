@@ -56,6 +56,64 @@ describe('server process', () => {
     await stop(second.proc);
   }, 120_000);
 
+  it('loses no acknowledged write and leaves no partial one when killed mid-write', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'attest-'));
+    dirs.push(dir);
+    const first = await start({ DATA_DIR: dir });
+    const body = (n: number) =>
+      JSON.stringify({
+        speaker: 'ebrahim-raisi',
+        text: `crash probe ${n}`,
+        language: 'en',
+        kind: 'paraphrase',
+        saidOn: '2024-01-01',
+        citations: [
+          {
+            source: { kind: 'other', title: `probe ${n}`, url: `https://example.org/probe/${n}` },
+            excerpt: 'a',
+            role: 'primary',
+          },
+          { source: { kind: 'other', title: `relay ${n}` }, excerpt: 'b', role: 'secondary' },
+        ],
+      });
+    const acknowledged: string[] = [];
+    let next = 0;
+    let killed = false;
+    const writers = Array.from({ length: 6 }, async () => {
+      while (!killed) {
+        const n = next++;
+        const res = await fetch(`${first.url}/statements`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: body(n),
+        }).catch(() => undefined);
+        if (res?.status === 201) acknowledged.push(`crash probe ${n}`);
+      }
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    first.proc.removeAllListeners('exit');
+    first.proc.kill('SIGKILL');
+    killed = true;
+    await Promise.all(writers);
+    expect(acknowledged.length).toBeGreaterThan(5);
+
+    const second = await start({ DATA_DIR: dir });
+    const found: { text: string; citations: unknown[] }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { data: typeof found; nextCursor: string | null } = await (
+        await fetch(`${second.url}/statements?actor=ebrahim-raisi&from=2024&limit=100${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
+      found.push(...page.data);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const probes = found.filter((s) => s.text.startsWith('crash probe'));
+    // Every acknowledged write is there; a write in flight is there whole or not at all.
+    expect(probes.map((s) => s.text)).toEqual(expect.arrayContaining(acknowledged));
+    expect(probes.filter((s) => s.citations.length !== 2)).toEqual([]);
+    await stop(second.proc);
+  }, 120_000);
+
   it('refuses to start with bad configuration, naming the variable', async () => {
     await expect(start({ PORT: 'eighty' })).rejects.toThrow(/PORT/);
   });

@@ -36,6 +36,17 @@ export async function resolveActorId(db: Tx, ref: string, field: string, where: 
   return row.id;
 }
 
+/** Names, as a 400 on a query parameter, every actor reference that matches no actor. */
+export async function assertActorsExist(db: Tx, refs: string[], field: string) {
+  const ids = refs.filter((r) => UUID.test(r)).map((r) => r.toLowerCase());
+  const found = await db.actor.findMany({
+    where: { OR: [{ id: { in: ids } }, { slug: { in: refs } }] },
+    select: { id: true, slug: true },
+  });
+  const unknown = refs.filter((r) => !found.some((a) => a.id === r.toLowerCase() || a.slug === r));
+  if (unknown.length) throw invalidField('query', field, `no actor with id or slug ${unknown.map((u) => `'${u}'`).join(', ')}`);
+}
+
 async function assertSlugFree(db: Tx, slug: string, exceptId?: string) {
   const taken = await db.actor.findUnique({ where: { slug }, select: { id: true } });
   if (taken && taken.id !== exceptId) {
@@ -92,16 +103,18 @@ function searchTerms(q: string | undefined) {
   const words = q
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
-    .split(/[\s\p{P}]+/u)
+    .split(/[\s\p{P}\p{S}]+/u)
     .filter(Boolean);
+  if (!words.length) throw invalidField('query', 'q', 'has no letters or digits to search for');
   return words.map((word) => ({ searchKey: { contains: word, mode: 'insensitive' as const } }));
 }
 
 export async function listActors(db: Tx, q: ActorListInput) {
+  const search = searchTerms(q.q);
   const sort = parseSort(q.sort, { createdAt: 'date', name: 'string' });
   const page = prismaPage(sort, q.cursor);
   const rows = await db.actor.findMany({
-    where: { AND: [page.where, { kind: q.kind, country: q.country }, ...searchTerms(q.q)] },
+    where: { AND: [page.where, { kind: q.kind, country: q.country }, ...search] },
     orderBy: page.orderBy,
     take: q.limit + 1,
   });

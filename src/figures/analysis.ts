@@ -1,4 +1,4 @@
-import { resolveActorId } from '../actors/repository.js';
+import { assertActorsExist, resolveActorId } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
 import { Params } from '../db/sql.js';
 import { encodeCursor, offsetFromCursor, parseSort } from '../http/pagination.js';
@@ -41,6 +41,7 @@ export async function latestFigures(db: Database, q: LatestInput) {
     `${SELECT_FIGURES} WHERE f.id IN (${latest}) ORDER BY f.metric, f.as_of DESC, f.id`,
     p.values,
   );
+  if (rows.length === 0 && q.reporter) await assertActorsExist(db.prisma, q.reporter, 'reporter');
   return { data: rows.map(toFigure) };
 }
 

@@ -1,9 +1,10 @@
 import type { z } from 'zod';
 import { actorSummaryJson, citationsJson, isoTimestamp } from '../citations/sql.js';
+import { assertActorsExist } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
 import { Params, countRows, keyset, periodWithin } from '../db/sql.js';
 import { pageOf, parseSort } from '../http/pagination.js';
-import { type Precision, formatPartialDate, rangeEnd, rangeStart } from '../http/partial-date.js';
+import { type Precision, assertRange, formatPartialDate, rangeEnd, rangeStart } from '../http/partial-date.js';
 import { notFound } from '../http/problems.js';
 import type { Figure, FigureListInput } from './schemas.js';
 
@@ -76,6 +77,7 @@ export async function getFigure(db: Database, id: string): Promise<FigureOut> {
 }
 
 export async function listFigures(db: Database, q: FigureListInput) {
+  assertRange(q.from, q.to);
   const sort = parseSort(q.sort, { asOf: 'date', createdAt: 'date' });
   const p = new Params();
   const where: string[] = [];
@@ -100,6 +102,7 @@ export async function listFigures(db: Database, q: FigureListInput) {
   const { data, nextCursor } = pageOf(await db.query<FigureRow>(sql, p.values), q.limit, sort, (r) =>
     byAsOf ? r.as_of : r.created_at,
   );
+  if (data.length === 0 && q.reporter) await assertActorsExist(db.prisma, q.reporter, 'reporter');
   const total = await counting;
   return { data: data.map(toFigure), nextCursor, ...(total === undefined ? {} : { total }) };
 }

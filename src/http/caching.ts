@@ -1,17 +1,40 @@
-import etag from '@fastify/etag';
-import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 /**
- * Conditional GETs: every answer carries an ETag (a hash of its body) and an
- * unchanged one is answered 304 to If-None-Match. The record is public, but
- * corrections must reach readers quickly, so caches keep answers briefly and
- * revalidate; errors and writes are not cached.
+ * Conditional GETs: a successful read carries a weak ETag (a hash of its body)
+ * and is answered 304 when If-None-Match already names it. Only 200s get one:
+ * an error must never turn into a cacheable 304. (Written here because
+ * @fastify/etag tags every status and ignores lists in If-None-Match.)
+ *
+ * The record is public, but corrections must reach readers quickly, so caches
+ * keep answers briefly and revalidate; errors and writes are not cached.
  */
 export const caching = fp(async (app: FastifyInstance) => {
-  await app.register(etag, { weak: true });
-  app.addHook('onSend', async (req, reply) => {
-    const cacheable = (req.method === 'GET' || req.method === 'HEAD') && reply.statusCode < 400;
-    reply.header('cache-control', cacheable ? 'public, max-age=30, stale-while-revalidate=60' : 'no-store');
+  app.addHook('onSend', async (req, reply, payload) => {
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    if (!read || reply.statusCode >= 300) {
+      reply.header('cache-control', 'no-store');
+      return payload;
+    }
+    reply.header('cache-control', 'public, max-age=30, stale-while-revalidate=60');
+    if (reply.statusCode !== 200 || !(typeof payload === 'string' || Buffer.isBuffer(payload))) return payload;
+    const etag = `W/"${createHash('sha1').update(payload).digest('base64url')}"`;
+    reply.header('etag', etag);
+    if (!matches(req, etag)) return payload;
+    reply.code(304);
+    return '';
   });
 });
+
+/** If-None-Match is a list of tags, compared weakly (RFC 9110 §13.1.2), or `*`. */
+function matches(req: FastifyRequest, etag: string): boolean {
+  const header = req.headers['if-none-match'];
+  if (!header) return false;
+  const opaque = etag.slice(2);
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t === etag || t === opaque;
+  });
+}

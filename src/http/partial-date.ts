@@ -1,3 +1,5 @@
+import { invalidField } from './problems.js';
+
 /**
  * Dates known to a day, a month or a year ("earlier this month"). They travel
  * as reduced-precision ISO 8601 strings (2024, 2024-03, 2024-03-30) and are
@@ -44,12 +46,21 @@ export const rangeStart = (from: string | undefined) => from && formatDay(parseP
 /** Last day (YYYY-MM-DD) of the period a validated `to` parameter names: to=2024-03 ends on 2024-03-31. */
 export const rangeEnd = (to: string | undefined) => to && formatDay(periodEnd(parsePartialDate(to)!));
 
-/** The latest first day a period of `precision` can have and still end by the end of `to`. */
+/**
+ * The latest first day a period of `precision` can have and still end by the
+ * end of `to`: with to=2024-03-30, March is not over, so a month-dated record
+ * must start by 1 February.
+ */
 export function latestStart(to: string, precision: Precision): Date {
-  const next = periodEnd(parsePartialDate(to)!);
-  next.setUTCDate(next.getUTCDate() + 1);
-  if (precision === 'month') next.setUTCMonth(next.getUTCMonth() - 1);
-  if (precision === 'year') next.setUTCFullYear(next.getUTCFullYear() - 1);
-  if (precision === 'day') next.setUTCDate(next.getUTCDate() - 1);
-  return next;
+  const end = periodEnd(parsePartialDate(to)!);
+  if (precision === 'day') return end;
+  const next = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), end.getUTCDate() + 1));
+  return precision === 'month'
+    ? new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth() - 1, 1))
+    : new Date(Date.UTC(next.getUTCFullYear() - 1, 0, 1));
+}
+
+/** `to` before `from` is a mistake worth naming, not an empty answer. */
+export function assertRange(from: string | undefined, to: string | undefined) {
+  if (from && to && rangeStart(from)! > rangeEnd(to)!) throw invalidField('query', 'to', 'is before from');
 }

@@ -3,7 +3,7 @@ import type { Tx } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { assertNoDependents } from '../http/dependents.js';
 import { pageOf, parseSort, prismaPage } from '../http/pagination.js';
-import { formatPartialDate, latestStart, parsePartialDate } from '../http/partial-date.js';
+import { assertRange, formatPartialDate, latestStart, parsePartialDate } from '../http/partial-date.js';
 
 const PRECISIONS = ['day', 'month', 'year'] as const;
 import { ProblemError, notFound } from '../http/problems.js';
@@ -80,6 +80,7 @@ export async function deleteSource(db: Tx, id: string) {
 }
 
 export async function listSources(db: Tx, q: SourceListInput) {
+  assertRange(q.from, q.to);
   const sort = parseSort(q.sort, { createdAt: 'date', title: 'string' });
   const page = prismaPage(sort, q.cursor);
   const rows = await db.source.findMany({

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
+import { assertActorsExist } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
 import { Params, countRows, keyset, periodWithin } from '../db/sql.js';
 import { encodeCursor, offsetFromCursor, parseSort } from '../http/pagination.js';
-import { type Precision, formatPartialDate, rangeEnd, rangeStart } from '../http/partial-date.js';
+import { type Precision, assertRange, formatPartialDate, rangeEnd, rangeStart } from '../http/partial-date.js';
 import { invalidField, notFound } from '../http/problems.js';
 import type { Statement, StatementListInput } from './schemas.js';
 import { type Shape, matchSql, selectStatements } from './sql.js';
@@ -83,7 +84,7 @@ export async function getStatement(db: Database, id: string, shape: Shape = DEFA
 function checkCombinations(q: StatementListInput) {
   if (q.sort === 'relevance' && !q.q) throw invalidField('query', 'sort', 'relevance needs a search query q');
   if (q.highlight && !q.q) throw invalidField('query', 'highlight', 'needs a search query q');
-  if (q.from && q.to && rangeStart(q.from)! > rangeEnd(q.to)!) throw invalidField('query', 'to', 'is before from');
+  assertRange(q.from, q.to);
 }
 
 function filters(p: Params, q: StatementListInput): string[] {
@@ -143,7 +144,8 @@ export async function listStatements(db: Database, q: StatementListInput) {
     db.query<Row>(`${selectStatements(shape)}${whereSql} ${order} LIMIT ${p.add(q.limit + 1)}`, p.values),
     q.total ? countRows(db, 'statements s JOIN actors a ON a.id = s.speaker_id', countWhere, countValues) : undefined,
   ]);
-  if (rows.length === 0 && q.actor) await assertActorsExist(db, q.actor);
+  // An empty answer for an actor that does not exist is a typo, not a finding.
+  if (rows.length === 0 && q.actor) await assertActorsExist(db.prisma, q.actor, 'actor');
 
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;
@@ -152,14 +154,4 @@ export async function listStatements(db: Database, q: StatementListInput) {
     sort.field === 'relevance' ? String(offset + q.limit) : sort.field === 'saidOn' ? last?.said_on : last?.created_at;
   const nextCursor = more && last ? encodeCursor(sort, { id: last.id, [sort.field]: cursorValue }) : null;
   return { data: page.map(toStatement), nextCursor, ...(total === undefined ? {} : { total }) };
-}
-
-/** An empty answer for an actor that does not exist is a typo, not a finding: say so. */
-async function assertActorsExist(db: Database, refs: string[]) {
-  const found = await db.query<{ id: string; slug: string }>(
-    'SELECT id::text AS id, slug FROM actors WHERE id::text = ANY($1) OR slug = ANY($1)',
-    [refs],
-  );
-  const unknown = refs.filter((r) => !found.some((a) => a.id === r.toLowerCase() || a.slug === r));
-  if (unknown.length) throw invalidField('query', 'actor', `no actor with id or slug ${unknown.map((u) => `'${u}'`).join(', ')}`);
 }

@@ -86,6 +86,9 @@ const TS_CONFIGS = [
   'yiddish',
 ];
 
+// `-word` or `-"a phrase"` in web-search syntax.
+const EXCLUDED = /(?:^|\s)-("[^"]*"|[^\s"]+)/g;
+
 /**
  * Full-text match, each rendering in its own language. The per-configuration
  * alternatives let PostgreSQL use the GIN indexes on constant queries; the
@@ -94,10 +97,15 @@ const TS_CONFIGS = [
  */
 export function matchSql(p: Params, q: string): { where: string; query: string } {
   const query = p.add(q);
+  // An excluded word or phrase drops the statement when either rendering has it, in its own language.
+  const excluded = [...q.matchAll(EXCLUDED)].map((m) => {
+    const term = p.add(m[1]);
+    return `NOT coalesce(s.search_text @@ ${tsQuery('s.language', term)} OR s.search_original @@ ${tsQuery('s.original_language', term)}, false)`;
+  });
   const prefilter = TS_CONFIGS.map(
     (c) =>
       `s.search_text @@ websearch_to_tsquery('${c}', ${query}) OR s.search_original @@ websearch_to_tsquery('${c}', ${query})`,
   ).join(' OR ');
   const exact = `(s.search_text @@ ${tsQuery('s.language', query)} OR s.search_original @@ ${tsQuery('s.original_language', query)})`;
-  return { where: `(${prefilter}) AND ${exact}`, query };
+  return { where: [`(${prefilter})`, exact, ...excluded].join(' AND '), query };
 }
