@@ -3,6 +3,7 @@ import { figures as seedFigures } from '../src/seed/data.js';
 import { EXAMPLE_IDS, seedId } from '../src/seed/ids.js';
 import { useApp } from './helpers/app.js';
 import { fieldsOf } from './helpers/problems.js';
+import { fid, MOH, periodStart, seededFigures, TEHRAN } from './helpers/seed.js';
 
 const ctx = useApp({ seed: true });
 
@@ -17,17 +18,7 @@ type Fig = {
   citations: { source: { id: string } }[];
 };
 type Discrepancy = { metric: string; daysApart: number; difference: number; boundsOverlap: boolean; figures: [Fig, Fig] };
-type SeedFigure = (typeof seedFigures)[number];
-const fid = (key: string) => seedId(`figure:${key}`);
-const seeded = (keep: (f: SeedFigure) => boolean) =>
-  seedFigures
-    .filter(keep)
-    .map((f) => fid(f.key))
-    .sort();
-const MOH = 'gaza-ministry-of-health';
-const TEHRAN = seedId('source:tehran-meeting-article');
-const start = (d: string) => (d.length === 4 ? `${d}-01-01` : d.length === 7 ? `${d}-01` : d);
-const dayNumber = (d: string) => Date.parse(`${start(d)}T00:00:00Z`) / 86_400_000;
+const dayNumber = (d: string) => Date.parse(`${periodStart(d)}T00:00:00Z`) / 86_400_000;
 
 const cite = (sourceId: string) => [{ sourceId, excerpt: 'The passage.', role: 'secondary' }];
 const create = async (over: Record<string, unknown>) =>
@@ -56,7 +47,7 @@ describe('a series of one reporter’s figures', () => {
     const series = await get(`/figures/series?metric=killed&reporter=${MOH}`);
     expect(series).toMatchObject({ metric: 'killed', reporter: { slug: MOH, id: seedId(`actor:${MOH}`) } });
     const points = series.points as Fig[];
-    expect(points.map((p) => p.id).sort()).toEqual(seeded((f) => f.metric === 'killed' && f.reporter === MOH));
+    expect(points.map((p) => p.id).sort()).toEqual(seededFigures((f) => f.metric === 'killed' && f.reporter === MOH));
     for (const p of points) {
       expect(p).toMatchObject({ metric: 'killed', reporter: { slug: MOH } });
       expect(p.citations.length).toBeGreaterThan(0);
@@ -213,7 +204,7 @@ describe('discrepancies between figures', () => {
 
 describe('listing figures by source', () => {
   it('lists the figures a source carries, with total=true counting them across pages', async () => {
-    const pc = seeded((f) => f.citations.some((c) => c.sourceKey === 'pc-article'));
+    const pc = seededFigures((f) => f.citations.some((c) => c.sourceKey === 'pc-article'));
     expect(pc.length).toBeGreaterThan(2);
     const seen: string[] = [];
     for (let cursor = ''; ;) {
@@ -226,7 +217,7 @@ describe('listing figures by source', () => {
     expect(seen.sort()).toEqual(pc);
     const tehran = await get(`/figures?source=${TEHRAN}&limit=100&total=true`);
     expect(tehran.data.map((f: Fig) => f.id).sort()).toEqual(
-      seeded((f) => f.citations.some((c) => c.sourceKey === 'tehran-meeting-article')),
+      seededFigures((f) => f.citations.some((c) => c.sourceKey === 'tehran-meeting-article')),
     );
     expect(tehran.total).toBe(tehran.data.length);
     expect(await get(`/figures?source=${seedId('source:x-post-2024-03-30')}&total=true`)).toMatchObject({ data: [], total: 0 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { statements as seedStatements } from '../src/seed/data.js';
-import { seedId } from '../src/seed/ids.js';
 import { useApp } from './helpers/app.js';
 import { fieldsOf } from './helpers/problems.js';
+import { DIAZ, seededStatements, SeedStatement, sid } from './helpers/seed.js';
 
 const ctx = useApp({ seed: true });
 
@@ -14,14 +13,6 @@ type Stmt = {
   rank?: number;
   highlight?: { text: string; originalText: string | null };
 };
-type SeedStatement = (typeof seedStatements)[number];
-const sid = (key: string) => seedId(`statement:${key}`);
-const seeded = (keep: (s: SeedStatement) => boolean) =>
-  seedStatements
-    .filter(keep)
-    .map((s) => sid(s.key))
-    .sort();
-const DIAZ = 'miguel-diaz-canel';
 const X_POST = sid('x-post-genocide-stop-now');
 /** Both renderings of a seed statement, for deciding what a word search should find. */
 const words = (s: SeedStatement) => `${s.text} ${s.originalText ?? ''}`;
@@ -39,18 +30,18 @@ const found = async (q: string, more: Record<string, string> = {}) => (await sea
 
 describe('full-text search of statements', () => {
   it('stems English words: "genocides" finds every statement saying "genocide"', async () => {
-    const expected = seeded(saysGenocide);
+    const expected = seededStatements(saysGenocide);
     expect(expected.length).toBeGreaterThan(2);
     expect(await found('genocides')).toEqual(expected);
     expect(await found('GENOCIDE')).toEqual(expected);
-    expect(await found('martyred')).toEqual(seeded((s) => /\bmartyr/i.test(s.text)));
+    expect(await found('martyred')).toEqual(seededStatements((s) => /\bmartyr/i.test(s.text)));
   });
 
   it('searches the Spanish original with Spanish stemming, and only the original', async () => {
     const genocidios = await found('genocidios');
     expect(genocidios).toContain(X_POST);
     // English-only statements saying "genocide" do not answer to the Spanish word.
-    const englishOnly = seeded((s) => saysGenocide(s) && !s.originalText);
+    const englishOnly = seededStatements((s) => saysGenocide(s) && !s.originalText);
     expect(englishOnly.length).toBeGreaterThan(1);
     for (const id of englishOnly) expect(genocidios).not.toContain(id);
 
@@ -63,12 +54,12 @@ describe('full-text search of statements', () => {
   it('supports "phrases", OR and AND', async () => {
     expect(await found('"deafening silence"')).toEqual([sid('raisi-silence')]);
     expect(await found('"silence deafening"')).toEqual([]);
-    expect(await found('deafening OR coalition')).toEqual(seeded((s) => /deafening|coalition/i.test(s.text)));
+    expect(await found('deafening OR coalition')).toEqual(seededStatements((s) => /deafening|coalition/i.test(s.text)));
     expect(await found('deafening coalition')).toEqual([]);
   });
 
   it('drops statements with an -excluded word', async () => {
-    const expected = seeded((s) => saysGenocide(s) && !/zionist/i.test(s.text));
+    const expected = seededStatements((s) => saysGenocide(s) && !/zionist/i.test(s.text));
     expect(expected).not.toContain(sid('raisi-martyrs'));
     expect(await found('genocide -Zionist')).toEqual(expected);
     expect(await found('genocide -zionist')).toEqual(expected);
@@ -77,7 +68,7 @@ describe('full-text search of statements', () => {
   it('does not let the other rendering bypass an exclusion', async () => {
     // The English text of the X post says "genocide" and its Spanish original "genocidio" and "cese".
     const withoutGenocidio = await found('genocide -genocidio');
-    expect(withoutGenocidio).toEqual(seeded((s) => saysGenocide(s) && !/genocidio/i.test(words(s))));
+    expect(withoutGenocidio).toEqual(seededStatements((s) => saysGenocide(s) && !/genocidio/i.test(words(s))));
     expect(withoutGenocidio).not.toContain(X_POST);
     expect(await found('cuba -cese')).not.toContain(X_POST);
     expect(await found('genocidio -genocide')).not.toContain(X_POST);
@@ -139,11 +130,11 @@ describe('full-text search of statements', () => {
   });
 
   it('combines q with the actor and date filters', async () => {
-    const diazGenocide = seeded((s) => saysGenocide(s) && s.speaker === DIAZ);
+    const diazGenocide = seededStatements((s) => saysGenocide(s) && s.speaker === DIAZ);
     expect(diazGenocide.length).toBeGreaterThan(1);
     expect(await found('genocide', { actor: DIAZ })).toEqual(diazGenocide);
     expect(await found('genocide', { from: '2023-12', to: '2023-12' })).toEqual(
-      seeded((s) => saysGenocide(s) && s.saidOn.startsWith('2023-12')),
+      seededStatements((s) => saysGenocide(s) && s.saidOn.startsWith('2023-12')),
     );
     expect(await found('genocide', { actor: DIAZ, from: '2024-03-01' })).toEqual([X_POST]);
     expect(await found('genocide', { actor: 'ebrahim-raisi', from: '2024' })).toEqual([]);

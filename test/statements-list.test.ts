@@ -3,31 +3,21 @@ import { statements as seedStatements } from '../src/seed/data.js';
 import { EXAMPLE_IDS, seedId } from '../src/seed/ids.js';
 import { useApp } from './helpers/app.js';
 import { fieldsOf } from './helpers/problems.js';
+import { DIAZ, periodStart, RAISI, seededStatements } from './helpers/seed.js';
 
 const ctx = useApp({ seed: true });
 
 type Stmt = { id: string; saidOn: string };
-const sid = (key: string) => seedId(`statement:${key}`);
-const seeded = (keep: (s: (typeof seedStatements)[number]) => boolean) =>
-  seedStatements
-    .filter(keep)
-    .map((s) => sid(s.key))
-    .sort();
-const DIAZ = 'miguel-diaz-canel';
-const RAISI = 'ebrahim-raisi';
 
 /** Ids of the statements a query lists, sorted; one page of up to 100 holds them all. */
 const listIds = async (query: string) =>
   ((await ctx.api.get(`/statements?limit=100&${query}`).expect(200)).body.data as Stmt[]).map((s) => s.id).sort();
 
-/** The first day of the period a partial date names, for comparing orders. */
-const start = (d: string) => (d.length === 4 ? `${d}-01-01` : d.length === 7 ? `${d}-01` : d);
-
 describe('listing statements', () => {
   it('lists newest saidOn first, in a stable order that sort=saidOn exactly reverses', async () => {
     const desc = (await ctx.api.get('/statements?limit=100').expect(200)).body.data as Stmt[];
     expect(desc.length).toBe(seedStatements.length);
-    for (let i = 1; i < desc.length; i++) expect(start(desc[i - 1].saidOn) >= start(desc[i].saidOn)).toBe(true);
+    for (let i = 1; i < desc.length; i++) expect(periodStart(desc[i - 1].saidOn) >= periodStart(desc[i].saidOn)).toBe(true);
     const diaz = (await ctx.api.get(`/statements?actor=${DIAZ}`).expect(200)).body.data as Stmt[];
     expect(diaz.map((s) => s.saidOn)).toEqual([
       '2024-03-30',
@@ -46,8 +36,8 @@ describe('listing statements', () => {
   });
 
   it('filters by speaker slug or id, several as repeated parameters or a comma list', async () => {
-    const diaz = seeded((s) => s.speaker === DIAZ);
-    const both = seeded((s) => s.speaker === DIAZ || s.speaker === RAISI);
+    const diaz = seededStatements((s) => s.speaker === DIAZ);
+    const both = seededStatements((s) => s.speaker === DIAZ || s.speaker === RAISI);
     expect(diaz.length).toBeGreaterThan(2);
     expect(await listIds(`actor=${DIAZ}`)).toEqual(diaz);
     expect(await listIds(`actor=${seedId(`actor:${DIAZ}`)}`)).toEqual(diaz);
@@ -57,8 +47,8 @@ describe('listing statements', () => {
   });
 
   it('filters by date with partial-date semantics', async () => {
-    const march = seeded((s) => s.speaker === DIAZ && s.saidOn.startsWith('2024-03'));
-    const december = seeded((s) => s.speaker === DIAZ && s.saidOn === '2023-12-04');
+    const march = seededStatements((s) => s.speaker === DIAZ && s.saidOn.startsWith('2024-03'));
+    const december = seededStatements((s) => s.speaker === DIAZ && s.saidOn === '2023-12-04');
     expect(march.length).toBe(4);
     expect(await listIds(`actor=${DIAZ}&from=2024-03&to=2024-03`)).toEqual(march);
     expect(await listIds(`actor=${DIAZ}&to=2024-03-31`)).toEqual([...march, ...december].sort());
@@ -66,7 +56,7 @@ describe('listing statements', () => {
     expect(await listIds(`actor=${DIAZ}&to=2024-03-30`)).toEqual([EXAMPLE_IDS.statement, ...december].sort());
     expect(await listIds(`actor=${DIAZ}&from=2024-03-15`)).toEqual([EXAMPLE_IDS.statement]);
     expect(await listIds(`actor=${DIAZ}&from=2024&to=2024`)).toEqual(march);
-    expect(await listIds(`actor=${RAISI}&from=2023-12-04&to=2023-12-04`)).toEqual(seeded((s) => s.speaker === RAISI));
+    expect(await listIds(`actor=${RAISI}&from=2023-12-04&to=2023-12-04`)).toEqual(seededStatements((s) => s.speaker === RAISI));
     expect(await listIds(`actor=${RAISI}&from=2023-12-05`)).toEqual([]);
   });
 
@@ -89,14 +79,14 @@ describe('listing statements', () => {
   });
 
   it('filters by kind, medium, language (also the original) and tag (case-insensitive, # optional)', async () => {
-    const raisiQuotes = seeded((s) => s.speaker === RAISI && s.kind === 'direct_quote');
+    const raisiQuotes = seededStatements((s) => s.speaker === RAISI && s.kind === 'direct_quote');
     expect(raisiQuotes.length).toBeGreaterThan(0);
     expect(await listIds(`actor=${RAISI}&kind=direct_quote`)).toEqual(raisiQuotes);
-    expect(await listIds('medium=rally')).toEqual(seeded((s) => s.medium === 'rally'));
-    expect(await listIds(`medium=social_media&actor=${DIAZ}`)).toEqual(seeded((s) => s.medium === 'social_media'));
+    expect(await listIds('medium=rally')).toEqual(seededStatements((s) => s.medium === 'rally'));
+    expect(await listIds(`medium=social_media&actor=${DIAZ}`)).toEqual(seededStatements((s) => s.medium === 'social_media'));
     expect(await listIds('language=es')).toEqual([EXAMPLE_IDS.statement]);
     expect(await listIds('language=ES')).toEqual([EXAMPLE_IDS.statement]);
-    const hasTag = (...t: string[]) => seeded((s) => (s.tags ?? []).some((x) => t.includes(x.toLowerCase())));
+    const hasTag = (...t: string[]) => seededStatements((s) => (s.tags ?? []).some((x) => t.includes(x.toLowerCase())));
     expect(hasTag('genocide').length).toBeGreaterThan(1);
     expect(await listIds('tag=GENOCIDE')).toEqual(hasTag('genocide'));
     expect(await listIds('tag=%23genocide,Ceasefire')).toEqual(hasTag('genocide', 'ceasefire'));
@@ -117,7 +107,7 @@ describe('listing statements', () => {
     } while (cursor);
     const all = (await ctx.api.get(`/statements?actor=${DIAZ}&limit=100`).expect(200)).body.data.map((s: Stmt) => s.id);
     expect(seen).toEqual(all);
-    expect([...seen].sort()).toEqual(seeded((s) => s.speaker === DIAZ));
+    expect([...seen].sort()).toEqual(seededStatements((s) => s.speaker === DIAZ));
   });
 
   it('rejects a cursor of another sort and malformed dates with 400', async () => {

@@ -3,6 +3,7 @@ import { sources as seedSources, statements as seedStatements } from '../src/see
 import { EXAMPLE_IDS, citationSeedId, seedId } from '../src/seed/ids.js';
 import { useApp } from './helpers/app.js';
 import { UNKNOWN_UUID, fieldsOf } from './helpers/problems.js';
+import { DIAZ, RAISI, sid, TEHRAN, seededStatements } from './helpers/seed.js';
 
 const ctx = useApp({ seed: true });
 
@@ -12,15 +13,6 @@ type Stmt = {
   speaker: { slug: string };
   citations: { id: string; excerpt: string; source: { id: string } }[];
 };
-const sid = (key: string) => seedId(`statement:${key}`);
-const seeded = (keep: (s: (typeof seedStatements)[number]) => boolean) =>
-  seedStatements
-    .filter(keep)
-    .map((s) => sid(s.key))
-    .sort();
-const DIAZ = 'miguel-diaz-canel';
-const RAISI = 'ebrahim-raisi';
-const TEHRAN = seedId('source:tehran-meeting-article');
 
 const statement = (over: Record<string, unknown> = {}) => ({
   speaker: 'anadolu-agency',
@@ -179,7 +171,7 @@ describe('reading, changing and deleting statements', () => {
       },
     ]);
     const raisi = (await ctx.api.get(`/statements?actor=${RAISI}&limit=100`).expect(200)).body.data;
-    expect(raisi.length).toBe(seeded((s) => s.speaker === RAISI).length);
+    expect(raisi.length).toBe(seededStatements((s) => s.speaker === RAISI).length);
     for (const s of raisi)
       expect(s.involved).toEqual([
         expect.objectContaining({ role: 'counterpart', actor: expect.objectContaining({ slug: DIAZ }) }),

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { actors as seedActors, statements as seedStatements } from '../src/seed/data.js';
+import { actors as seedActors } from '../src/seed/data.js';
 import { EXAMPLE_IDS, seedId } from '../src/seed/ids.js';
 import { useApp } from './helpers/app.js';
 import { UNKNOWN_UUID, fieldsOf } from './helpers/problems.js';
+import { DIAZ, periodStart, seededStatements, SeedStatement } from './helpers/seed.js';
 
 const ctx = useApp({ seed: true });
 
@@ -13,30 +14,21 @@ type Stmt = {
   citations: { source: Record<string, unknown> & { id: string } }[];
 };
 type Page = { data: Stmt[]; nextCursor: string | null; total?: number };
-type SeedStatement = (typeof seedStatements)[number];
-const sid = (key: string) => seedId(`statement:${key}`);
-const seeded = (keep: (s: SeedStatement) => boolean) =>
-  seedStatements
-    .filter(keep)
-    .map((s) => sid(s.key))
-    .sort();
 const actorOf = (slug: string) => seedActors.find((a) => a.slug === slug)!;
 const cites = (s: SeedStatement, sourceKey: string) => s.citations.some((c) => c.sourceKey === sourceKey);
-const DIAZ = 'miguel-diaz-canel';
 const DIAZ_ID = seedId(`actor:${DIAZ}`);
 
 const get = async (url: string) => (await ctx.api.get(url).expect(200)).body as Page;
 const ids = (page: Page) => page.data.map((s) => s.id);
 const sorted = (page: Page) => ids(page).sort();
-const start = (d: string) => (d.length === 4 ? `${d}-01-01` : d.length === 7 ? `${d}-01` : d);
 
 describe("an actor's timeline", () => {
   it('lists only that actor’s statements, newest first, by slug or by id alike', async () => {
     const bySlug = await get(`/actors/${DIAZ}/statements?limit=100`);
-    expect(sorted(bySlug)).toEqual(seeded((s) => s.speaker === DIAZ));
+    expect(sorted(bySlug)).toEqual(seededStatements((s) => s.speaker === DIAZ));
     expect(bySlug.data.every((s) => s.speaker.slug === DIAZ)).toBe(true);
     for (let i = 1; i < bySlug.data.length; i++) {
-      expect(start(bySlug.data[i - 1].saidOn) >= start(bySlug.data[i].saidOn)).toBe(true);
+      expect(periodStart(bySlug.data[i - 1].saidOn) >= periodStart(bySlug.data[i].saidOn)).toBe(true);
     }
     expect(ids(await get(`/actors/${DIAZ_ID}/statements?limit=100`))).toEqual(ids(bySlug));
     expect(ids(await get(`/actors/${DIAZ_ID.toUpperCase()}/statements?limit=100`))).toEqual(ids(bySlug));
@@ -50,7 +42,7 @@ describe("an actor's timeline", () => {
     ['tag', 'tag=RALLY', (s: SeedStatement) => (s.tags ?? []).some((t) => t.toLowerCase() === 'rally')],
     ['kind', 'kind=paraphrase', (s: SeedStatement) => s.kind === 'paraphrase'],
   ])('filters by %s as /statements does', async (_what, query, keep) => {
-    const expected = seeded((s) => s.speaker === DIAZ && keep(s));
+    const expected = seededStatements((s) => s.speaker === DIAZ && keep(s));
     expect(expected.length).toBeGreaterThan(0);
     const timeline = await get(`/actors/${DIAZ}/statements?limit=100&${query}`);
     expect(sorted(timeline)).toEqual(expected);
@@ -77,7 +69,7 @@ describe('filtering statements by who and where from', () => {
   });
 
   it('filters by the kind and country of the speaker', async () => {
-    const byActor = (keep: (a: (typeof seedActors)[number]) => boolean) => seeded((s) => keep(actorOf(s.speaker)));
+    const byActor = (keep: (a: (typeof seedActors)[number]) => boolean) => seededStatements((s) => keep(actorOf(s.speaker)));
     const persons = byActor((a) => a.kind === 'person');
     expect(sorted(await get('/statements?limit=100&actorKind=person'))).toEqual(persons);
     const iran = byActor((a) => a.country === 'IR');
@@ -103,15 +95,17 @@ describe('filtering statements by who and where from', () => {
   });
 
   it('filters by citing source and by publisher, case-insensitively', async () => {
-    const pc = seeded((s) => cites(s, 'pc-article'));
+    const pc = seededStatements((s) => cites(s, 'pc-article'));
     expect(pc.length).toBeGreaterThan(1);
     expect(sorted(await get(`/statements?limit=100&source=${EXAMPLE_IDS.source}`))).toEqual(pc);
     expect(sorted(await get('/statements?limit=100&publisher=the%20palestine%20chronicle'))).toEqual(pc);
     expect(sorted(await get('/statements?limit=100&publisher=THE%20PALESTINE%20CHRONICLE'))).toEqual(pc);
-    expect(sorted(await get('/statements?limit=100&publisher=x'))).toEqual(seeded((s) => cites(s, 'x-post-2024-03-30')));
+    expect(sorted(await get('/statements?limit=100&publisher=x'))).toEqual(
+      seededStatements((s) => cites(s, 'x-post-2024-03-30')),
+    );
     const tehran = seedId('source:tehran-meeting-article');
     expect(sorted(await get(`/statements?limit=100&source=${tehran}`))).toEqual(
-      seeded((s) => cites(s, 'tehran-meeting-article')),
+      seededStatements((s) => cites(s, 'tehran-meeting-article')),
     );
     expect(sorted(await get(`/statements?limit=100&source=${UNKNOWN_UUID}`))).toEqual([]);
     expect(sorted(await get('/statements?limit=100&publisher=Palestine%20Chronicle'))).toEqual([]);

@@ -1,7 +1,7 @@
 import type { WithId } from '../citations/repository.js';
 import type { Tx } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { type Dependents, assertNoDependents } from '../http/dependents.js';
+import { type Dependents, SAMPLE, assertNoDependents, dependentsOf } from '../http/dependents.js';
 import { pageOf, parseSort, prismaPage } from '../http/pagination.js';
 import { ProblemError, invalidField, notFound } from '../http/problems.js';
 import { slugify } from '../http/slug.js';
@@ -70,21 +70,22 @@ export async function updateActor(db: Tx, ref: string, input: ActorUpdateInput) 
 }
 
 export async function actorDependents(db: Tx, id: string): Promise<Dependents> {
-  const [statements, figures, involvements] = await Promise.all([
-    db.statement.findMany({ where: { speakerId: id }, select: { id: true }, take: 10 }),
-    db.figure.findMany({ where: { reporterId: id }, select: { id: true }, take: 10 }),
-    db.statementActor.findMany({ where: { actorId: id }, select: { statementId: true }, take: 10 }),
+  const [statements, figures, involvedIn] = await Promise.all([
+    dependentsOf(
+      db.statement.count({ where: { speakerId: id } }),
+      db.statement.findMany({ where: { speakerId: id }, select: { id: true }, take: SAMPLE }),
+    ),
+    dependentsOf(
+      db.figure.count({ where: { reporterId: id } }),
+      db.figure.findMany({ where: { reporterId: id }, select: { id: true }, take: SAMPLE }),
+    ),
+    dependentsOf(
+      db.statementActor.count({ where: { actorId: id } }),
+      db.statementActor.findMany({ where: { actorId: id }, select: { statementId: true }, take: SAMPLE }),
+      'statementId',
+    ),
   ]);
-  const counts = await Promise.all([
-    statements.length ? db.statement.count({ where: { speakerId: id } }) : 0,
-    figures.length ? db.figure.count({ where: { reporterId: id } }) : 0,
-    involvements.length ? db.statementActor.count({ where: { actorId: id } }) : 0,
-  ]);
-  return {
-    statements: { count: counts[0], ids: statements.map((s) => s.id) },
-    figures: { count: counts[1], ids: figures.map((f) => f.id) },
-    involvedIn: { count: counts[2], ids: involvements.map((i) => i.statementId) },
-  };
+  return { statements, figures, involvedIn };
 }
 
 export async function deleteActor(db: Tx, ref: string) {

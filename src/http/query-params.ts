@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listParam } from './schemas.js';
 
 /** `true`/`false` in a query string (zod's coerce.boolean would turn "false" into true). */
 export const BoolParam = z
@@ -9,14 +10,4 @@ export const BoolParam = z
 
 /** `include=actor,sources` or repeated `include=actor&include=sources`. */
 export const includeParam = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) =>
-      (Array.isArray(v) ? v : [v])
-        .flatMap((s) => s.split(','))
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.enum(values)))
-    .optional()
-    .default([]);
+  listParam(z.enum(values)).optional().default([]);

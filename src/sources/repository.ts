@@ -1,7 +1,7 @@
 import type { WithId } from '../citations/repository.js';
 import type { Tx } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { assertNoDependents } from '../http/dependents.js';
+import { SAMPLE, assertNoDependents, dependentsOf } from '../http/dependents.js';
 import { pageOf, parseSort, prismaPage } from '../http/pagination.js';
 import { assertRange, formatPartialDate, latestStart, parsePartialDate } from '../http/partial-date.js';
 
@@ -71,11 +71,11 @@ export async function updateSource(db: Tx, id: string, input: SourceUpdateInput)
 export async function deleteSource(db: Tx, id: string) {
   await findSource(db, id);
   const where = { sourceId: id };
-  const [count, sample] = await Promise.all([
+  const citations = await dependentsOf(
     db.citation.count({ where }),
-    db.citation.findMany({ where, select: { id: true }, take: 10 }),
-  ]);
-  assertNoDependents(`source ${id}`, { citations: { count, ids: sample.map((c) => c.id) } });
+    db.citation.findMany({ where, select: { id: true }, take: SAMPLE }),
+  );
+  assertNoDependents(`source ${id}`, { citations });
   await db.source.delete({ where: { id } });
 }
 

@@ -1,7 +1,7 @@
 import { resolveActorId } from '../actors/repository.js';
 import { type WithId, prepareCitations } from '../citations/repository.js';
 import type { Tx } from '../db/database.js';
-import { assertNoDependents } from '../http/dependents.js';
+import { SAMPLE, assertNoDependents, dependentsOf } from '../http/dependents.js';
 import { parsePartialDate } from '../http/partial-date.js';
 import { invalidField, notFound } from '../http/problems.js';
 import type { StatementCreateInput, StatementUpdateInput } from './schemas.js';
@@ -79,10 +79,10 @@ export async function updateStatement(tx: Tx, id: string, input: StatementUpdate
 export async function deleteStatement(tx: Tx, id: string) {
   await findCurrent(tx, id);
   const where = { statementId: id };
-  const [count, sample] = await Promise.all([
+  const figures = await dependentsOf(
     tx.figure.count({ where }),
-    tx.figure.findMany({ where, select: { id: true }, take: 10 }),
-  ]);
-  assertNoDependents(`statement ${id}`, { figures: { count, ids: sample.map((f) => f.id) } });
+    tx.figure.findMany({ where, select: { id: true }, take: SAMPLE }),
+  );
+  assertNoDependents(`statement ${id}`, { figures });
   await tx.statement.delete({ where: { id } });
 }
