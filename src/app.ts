@@ -9,6 +9,7 @@ import type { Database } from './db/database.js';
 import { databasePlugin } from './db/plugin.js';
 import { healthRoutes } from './health/routes.js';
 import { caching } from './http/caching.js';
+import { corsPolicy } from './http/cors.js';
 import { errorHandler } from './http/error-handler.js';
 import { openapi } from './http/openapi.js';
 
@@ -29,13 +30,16 @@ export async function buildApp({ database, logger = false, bodyLimit = 1024 * 10
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // Only JSON bodies are accepted; anything else is a 415, not a string that fails validation.
+  // PATCH bodies are JSON merge patches (RFC 7396: null clears a field), so that type is accepted too.
   app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'ignore'));
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
 
   await app.register(errorHandler);
   await app.register(caching);
+  await app.register(corsPolicy);
   await app.register(databasePlugin, { database });
   await app.register(openapi);
   await app.register(healthRoutes);

@@ -49,3 +49,27 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });
 });
+
+describe('cross-origin use and merge patches', () => {
+  it('lets browser tools on other origins read, and see the pagination and caching headers', async () => {
+    const res = await ctx.api.get('/actors?limit=1').set('origin', 'https://newsroom.example').expect(200);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+    expect(res.headers['access-control-expose-headers']).toMatch(/Link/);
+    const preflight = await ctx.api
+      .options('/actors')
+      .set('origin', 'https://newsroom.example')
+      .set('access-control-request-method', 'PATCH')
+      .expect(204);
+    expect(preflight.headers['access-control-allow-methods']).toMatch(/PATCH/);
+  });
+
+  it('accepts PATCH bodies sent as application/merge-patch+json', async () => {
+    const created = (await ctx.api.post('/actors').send({ name: 'Merge Patch', kind: 'other', role: 'x' }).expect(201)).body;
+    const res = await ctx.api
+      .patch(`/actors/${created.id}`)
+      .set('content-type', 'application/merge-patch+json')
+      .send(JSON.stringify({ role: null }))
+      .expect(200);
+    expect(res.body.role).toBeNull();
+  });
+});

@@ -16,6 +16,8 @@ export const openapi = fp(async (app: FastifyInstance) => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
+      // Relative, so Swagger UI and generated clients talk to whichever host serves the document.
+      servers: [{ url: '/', description: 'This server' }],
       info: { title: 'Attest API', version: '0.1.0', description: DESCRIPTION, license: { name: 'MIT', identifier: 'MIT' } },
       tags: [
         { name: 'Actors', description: 'Who speaks and who reports.' },
