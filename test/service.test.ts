@@ -73,3 +73,22 @@ describe('cross-origin use and merge patches', () => {
     expect(res.body.role).toBeNull();
   });
 });
+
+describe('characters the database cannot store', () => {
+  it.each([
+    ['POST', '/actors', { name: 'A\u0000B', kind: 'person' }, 'body', 'name'],
+    ['GET', '/statements?q=%00', undefined, 'query', 'q'],
+    ['GET', '/actors/%00', undefined, 'params', 'id'],
+    ['POST', '/sources', { kind: 'other', title: 't', authors: ['ok', 'bad\u0000'] }, 'body', 'authors.1'],
+  ])('refuses U+0000 in %s %s with a 400 naming the field', async (method, url, body, where, field) => {
+    const req = method === 'GET' ? ctx.api.get(url) : ctx.api.post(url).send(body as object);
+    const res = await req.expect(400);
+    expect(res.body.code).toBe('validation-failed');
+    expect(res.body.errors).toEqual([expect.objectContaining({ in: where, field })]);
+  });
+
+  it('judges an over-long id by its schema (400 naming it), not by the router', async () => {
+    const res = await ctx.api.get(`/statements/${'a'.repeat(300)}`).expect(400);
+    expect(res.body.errors[0]).toMatchObject({ in: 'params', field: 'id' });
+  });
+});
