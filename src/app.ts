@@ -26,6 +26,8 @@ export async function buildApp({ database, logger = false, bodyLimit = 1024 * 10
     logger,
     bodyLimit,
     requestIdHeader: 'x-request-id',
+    // A client that never finishes sending its request does not hold a connection forever.
+    requestTimeout: 30_000,
     // Long enough that the schemas, not the router, judge an over-long id (a 400 naming it, not a bare 414).
     routerOptions: { maxParamLength: 1000 },
   }).withTypeProvider<ZodTypeProvider>();

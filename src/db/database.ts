@@ -26,7 +26,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 }
 
 function openPostgres(url: string): Database {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A runaway query is cancelled rather than left to hold a connection (answered 503, see http/db-errors.ts).
+  const pool = new pg.Pool({ connectionString: url, max: 10, options: '-c statement_timeout=15000' });
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });

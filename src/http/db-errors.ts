@@ -26,6 +26,8 @@ export function problemFromDatabaseError(err: unknown): ProblemError | undefined
   if (NETWORK_ERRORS.has(code) || UNAVAILABLE_STATES.test(code)) {
     return new ProblemError('database-unavailable', 'The database could not be reached; try again shortly.');
   }
+  if (code === '57014')
+    return new ProblemError('database-unavailable', 'The query took too long and was cancelled; narrow it or try again.');
   if (code === '23505') return new ProblemError('conflict', 'A record with the same unique value already exists.');
   if (code === '23503') return new ProblemError('has-dependents', 'The change would break a reference between records.');
   return undefined;
