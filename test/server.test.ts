@@ -6,13 +6,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 // The real entry point, as `npm start` runs it, on an embedded database in a temporary directory.
 const dirs: string[] = [];
-afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+const procs: ChildProcess[] = [];
+afterAll(async () => {
+  // A failed test must not leave a server running.
+  for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
 
 function start(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string; logs: string[] }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  procs.push(proc);
   const logs: string[] = [];
   return new Promise((resolve, reject) => {
     proc.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${logs.join('')}`)));
