@@ -1,4 +1,5 @@
 import { type SortSpec, decodeCursor } from '../http/pagination.js';
+import { formatDay, latestStart, parsePartialDate } from '../http/partial-date.js';
 import type { Database } from './database.js';
 
 /** Collects bind parameters while a query is assembled, so values never enter SQL text. */
@@ -10,25 +11,39 @@ export class Params {
   }
 }
 
-/** The last day of the period a (date, precision) pair of columns names. */
-const periodEndSql = (date: string, precision: string) => `(CASE ${precision} WHEN 'day' THEN ${date}
-  WHEN 'month' THEN (date_trunc('month', ${date}) + interval '1 month - 1 day')::date
-  ELSE (date_trunc('year', ${date}) + interval '1 year - 1 day')::date END)`;
-
 /**
- * Conditions for "the dated period lies within [from, to]" where `from` and
- * `to` are already the first and last days (YYYY-MM-DD) of the range. The plain
- * comparison on the date column lets an index narrow the scan first.
+ * Conditions for "the dated period lies within [from, to]", given the `from`
+ * and `to` query parameters (partial dates). Periods are stored by their first
+ * day, so "ends by `to`" becomes a plain comparison with the latest first day
+ * each precision may have: cheap per row, and the bare `date <= to` lets an
+ * index narrow the scan.
  */
 export function periodWithin(p: Params, date: string, precision: string, from?: string, to?: string): string[] {
   const where: string[] = [];
-  if (from) where.push(`${date} >= ${p.add(from)}::date`);
+  if (from) where.push(`${date} >= ${p.add(formatDay(parsePartialDate(from)!.date))}::date`);
   if (to) {
-    const end = p.add(to);
-    where.push(`${date} <= ${end}::date`, `${periodEndSql(date, precision)} <= ${end}::date`);
+    const [day, month, year] = (['day', 'month', 'year'] as const).map((pr) => p.add(formatDay(latestStart(to, pr))));
+    where.push(
+      `${date} <= ${day}::date`,
+      `${date} <= CASE ${precision} WHEN 'day' THEN ${day}::date WHEN 'month' THEN ${month}::date ELSE ${year}::date END`,
+    );
   }
   return where;
 }
+
+/**
+ * Actors named by id or slug, as an index-friendly condition on `column`: the
+ * ids and slugs are told apart here, so each is looked up in its own index.
+ */
+export function actorRefs(p: Params, column: string, refs: string[]): string {
+  const ids = refs.filter((r) => UUID.test(r)).map((r) => r.toLowerCase());
+  const actors = `SELECT id FROM actors WHERE slug = ANY(${p.add(refs)}) OR id = ANY(${p.add(ids)}::uuid[])`;
+  // One actor (the usual case) as a scalar, so PostgreSQL can walk the (actor, date) index in order
+  // and stop at the page size instead of sorting all of the actor's rows.
+  return refs.length === 1 ? `${column} = (${actors})` : `${column} = ANY(ARRAY(${actors}))`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** ORDER BY and the keyset condition for one page, sorted on `column` with `idColumn` breaking ties. */
 export function keyset(

@@ -1,14 +1,11 @@
 import { assertActorsExist, resolveActorId } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
-import { Params } from '../db/sql.js';
+import { Params, actorRefs } from '../db/sql.js';
 import { encodeCursor, offsetFromCursor, parseSort } from '../http/pagination.js';
 import { type FigureRow, SELECT_FIGURES, toFigure } from './queries.js';
 import type { DiscrepancyInput, LatestInput, SeriesInput } from './schemas.js';
 
 /** Questions asked of many figures at once: how a count grew, where it stands, where reporters disagree. */
-
-const actorIds = (p: Params, refs: string[]) =>
-  `(SELECT id FROM actors WHERE id::text = ANY(${p.add(refs)}) OR slug = ANY(${p.add(refs)}))`;
 
 export async function figureSeries(db: Database, q: SeriesInput) {
   const reporterId = await resolveActorId(db.prisma, q.reporter, 'reporter', 'query');
@@ -31,7 +28,7 @@ export async function latestFigures(db: Database, q: LatestInput) {
   const p = new Params();
   const where: string[] = [];
   if (q.metric) where.push(`metric = ANY(${p.add(q.metric)})`);
-  if (q.reporter) where.push(`reporter_id IN ${actorIds(p, q.reporter)}`);
+  if (q.reporter) where.push(actorRefs(p, 'reporter_id', q.reporter));
   if (q.area) where.push(`lower(area) = lower(${p.add(q.area)})`);
   // One row per metric, reporter, area and population: the latest as-of, the newest entry on ties.
   const latest = `SELECT DISTINCT ON (metric, reporter_id, area, population) id FROM figures

@@ -2,9 +2,9 @@ import type { z } from 'zod';
 import { actorSummaryJson, citationsJson, isoTimestamp } from '../citations/sql.js';
 import { assertActorsExist } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
-import { Params, countRows, keyset, periodWithin } from '../db/sql.js';
+import { Params, actorRefs, countRows, keyset, periodWithin } from '../db/sql.js';
 import { pageOf, parseSort } from '../http/pagination.js';
-import { type Precision, assertRange, formatPartialDate, rangeEnd, rangeStart } from '../http/partial-date.js';
+import { type Precision, assertRange, formatPartialDate } from '../http/partial-date.js';
 import { notFound } from '../http/problems.js';
 import type { Figure, FigureListInput } from './schemas.js';
 
@@ -82,11 +82,8 @@ export async function listFigures(db: Database, q: FigureListInput) {
   const p = new Params();
   const where: string[] = [];
   if (q.metric) where.push(`f.metric = ANY(${p.add(q.metric)})`);
-  if (q.reporter) {
-    const refs = p.add(q.reporter);
-    where.push(`f.reporter_id IN (SELECT id FROM actors WHERE id::text = ANY(${refs}) OR slug = ANY(${refs}))`);
-  }
-  where.push(...periodWithin(p, 'f.as_of', 'f.as_of_precision', rangeStart(q.from), rangeEnd(q.to)));
+  if (q.reporter) where.push(actorRefs(p, 'f.reporter_id', q.reporter));
+  where.push(...periodWithin(p, 'f.as_of', 'f.as_of_precision', q.from, q.to));
   if (q.area) where.push(`lower(f.area) = lower(${p.add(q.area)})`);
   if (q.population) where.push(`lower(f.population) = lower(${p.add(q.population)})`);
   if (q.qualifier) where.push(`f.qualifier = ${p.add(q.qualifier)}::qualifier`);

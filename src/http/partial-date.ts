@@ -41,10 +41,10 @@ export function periodEnd({ date, precision }: PartialDate): Date {
 export const formatDay = (date: Date) => date.toISOString().slice(0, 10);
 
 /** First day (YYYY-MM-DD) of the period a validated `from` parameter names. */
-export const rangeStart = (from: string | undefined) => from && formatDay(parsePartialDate(from)!.date);
+const rangeStart = (from: string | undefined) => from && formatDay(parsePartialDate(from)!.date);
 
 /** Last day (YYYY-MM-DD) of the period a validated `to` parameter names: to=2024-03 ends on 2024-03-31. */
-export const rangeEnd = (to: string | undefined) => to && formatDay(periodEnd(parsePartialDate(to)!));
+const rangeEnd = (to: string | undefined) => to && formatDay(periodEnd(parsePartialDate(to)!));
 
 /**
  * The latest first day a period of `precision` can have and still end by the

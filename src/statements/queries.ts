@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import { assertActorsExist } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
-import { Params, countRows, keyset, periodWithin } from '../db/sql.js';
+import { Params, actorRefs, countRows, keyset, periodWithin } from '../db/sql.js';
 import { encodeCursor, offsetFromCursor, parseSort } from '../http/pagination.js';
-import { type Precision, assertRange, formatPartialDate, rangeEnd, rangeStart } from '../http/partial-date.js';
+import { type Precision, assertRange, formatPartialDate } from '../http/partial-date.js';
 import { invalidField, notFound } from '../http/problems.js';
 import type { Statement, StatementListInput } from './schemas.js';
 import { type Shape, matchSql, selectStatements } from './sql.js';
@@ -89,13 +89,10 @@ function checkCombinations(q: StatementListInput) {
 
 function filters(p: Params, q: StatementListInput): string[] {
   const where: string[] = [];
-  if (q.actor) {
-    const refs = p.add(q.actor);
-    where.push(`s.speaker_id IN (SELECT id FROM actors WHERE id::text = ANY(${refs}) OR slug = ANY(${refs}))`);
-  }
+  if (q.actor) where.push(actorRefs(p, 's.speaker_id', q.actor));
   if (q.actorKind) where.push(`a.kind = ${p.add(q.actorKind)}::actor_kind`);
   if (q.country) where.push(`a.country = ${p.add(q.country)}`);
-  where.push(...periodWithin(p, 's.said_on', 's.said_precision', rangeStart(q.from), rangeEnd(q.to)));
+  where.push(...periodWithin(p, 's.said_on', 's.said_precision', q.from, q.to));
   if (q.kind) where.push(`s.kind = ${p.add(q.kind)}::statement_kind`);
   if (q.medium) where.push(`s.medium = ${p.add(q.medium)}::medium`);
   if (q.language) {
