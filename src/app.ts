@@ -1,5 +1,5 @@
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { type ZodTypeProvider, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { type ZodTypeProvider, validatorCompiler } from 'fastify-type-provider-zod';
 import { actorRoutes } from './actors/routes.js';
 import { sourceRoutes } from './sources/routes.js';
 import { statementRoutes } from './statements/routes.js';
@@ -12,6 +12,7 @@ import { caching } from './http/caching.js';
 import { corsPolicy } from './http/cors.js';
 import { nulGuard } from './http/nul-guard.js';
 import { errorHandler } from './http/error-handler.js';
+import { fastSerializerCompiler } from './http/serializer.js';
 import { openapi } from './http/openapi.js';
 
 export interface AppOptions {
@@ -33,7 +34,7 @@ export async function buildApp({ database, logger = false, bodyLimit = 1024 * 10
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(fastSerializerCompiler);
   // Only JSON bodies are accepted; anything else is a 415, not a string that fails validation.
   // PATCH bodies are JSON merge patches (RFC 7396: null clears a field), so that type is accepted too.
   app.removeContentTypeParser('text/plain');

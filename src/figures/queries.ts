@@ -71,7 +71,7 @@ export function toFigure(r: FigureRow): FigureOut {
 }
 
 export async function getFigure(db: Database, id: string): Promise<FigureOut> {
-  const [row] = await db.query<FigureRow>(`${SELECT_FIGURES} WHERE f.id = $1`, [id]);
+  const [row] = await db.query<FigureRow>(`${SELECT_FIGURES} WHERE f.id = $1`, [id], { prepare: true });
   if (!row) throw notFound('figure', id);
   return toFigure(row);
 }
@@ -96,7 +96,7 @@ export async function listFigures(db: Database, q: FigureListInput) {
   const page = keyset(p, sort, byAsOf ? 'f.as_of' : 'f.created_at', byAsOf ? 'date' : 'timestamptz', 'f.id', q.cursor);
   where.push(...page.where);
   const sql = `${SELECT_FIGURES}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${page.orderBy} LIMIT ${p.add(q.limit + 1)}`;
-  const { data, nextCursor } = pageOf(await db.query<FigureRow>(sql, p.values), q.limit, sort, (r) =>
+  const { data, nextCursor } = pageOf(await db.query<FigureRow>(sql, p.values, { prepare: true }), q.limit, sort, (r) =>
     byAsOf ? r.as_of : r.created_at,
   );
   if (data.length === 0 && q.reporter) await assertActorsExist(db.prisma, q.reporter, 'reporter');

@@ -75,7 +75,7 @@ export const shapeOf = ({ include }: { include: string[] }): Shape => ({
 const DEFAULT_SHAPE: Shape = shapeOf({ include: [] });
 
 export async function getStatement(db: Database, id: string, shape: Shape = DEFAULT_SHAPE): Promise<StatementOut> {
-  const [row] = await db.query<Row>(`${selectStatements(shape)} WHERE s.id = $1`, [id]);
+  const [row] = await db.query<Row>(`${selectStatements(shape)} WHERE s.id = $1`, [id], { prepare: true });
   if (!row) throw notFound('statement', id);
   return toStatement(row);
 }
@@ -138,7 +138,8 @@ export async function listStatements(db: Database, q: StatementListInput) {
 
   const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
   const [rows, total] = await Promise.all([
-    db.query<Row>(`${selectStatements(shape)}${whereSql} ${order} LIMIT ${p.add(q.limit + 1)}`, p.values),
+    // Full-text plans depend on the words searched: those stay unprepared.
+    db.query<Row>(`${selectStatements(shape)}${whereSql} ${order} LIMIT ${p.add(q.limit + 1)}`, p.values, { prepare: !search }),
     q.total ? countRows(db, 'statements s JOIN actors a ON a.id = s.speaker_id', countWhere, countValues) : undefined,
   ]);
   // An empty answer for an actor that does not exist is a typo, not a finding.
