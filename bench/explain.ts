@@ -2,7 +2,9 @@
 // search and (d) figures by metric, captured from the app itself (in-process, spying on Database.query),
 // plus (a) with the actor filter proposed in bench/README.md. Each query runs 3 times; the last (warm)
 // plan is written to bench/.out/explain/<case>.txt and summarised: indexes used, planning and execution
-// time. Also shows the generic plan PostgreSQL would use for (a) as a named prepared statement.
+// time. Cases named *-tuned / *-noparallel are the same queries with the changes of bench/proposed.patch
+// (equality on one metric; max_parallel_workers_per_gather = 0). Also shows the generic plan
+// PostgreSQL would use for (a) as a named prepared statement.
 //
 // Usage: tsx bench/explain.ts [outDir=bench/.out/explain]
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -40,20 +42,23 @@ async function capture(url: string) {
   return { url, ...captured[0] };
 }
 
-const cases = [
+const cases: { name: string; url: string; sql: string; params: unknown[]; setup?: string }[] = [
   { name: 'a-busiest', ...(await capture(`/statements?actor=${busiest}&from=2021-01&to=2021-06&limit=20`)) },
   { name: 'a-middle', ...(await capture(`/statements?actor=${middle}&from=2021-01&to=2021-06&limit=20`)) },
   { name: 'b-ceasefire', ...(await capture('/statements?q=ceasefire&limit=20')) },
   { name: 'b-cholera', ...(await capture('/statements?q=cholera&limit=20')) },
   { name: 'b-bloqueo', ...(await capture('/statements?q=bloqueo&limit=20')) },
   { name: 'd-killed', ...(await capture('/figures?metric=killed&limit=20')) },
+  { name: 'd-rare', ...(await capture('/figures?metric=journalists_killed&limit=20')) },
 ];
-const attestActorFilter = /s\.speaker_id IN \(SELECT id FROM actors WHERE id::text = ANY\(\$1\) OR slug = ANY\(\$1\)\)/;
-cases.push({
-  ...cases[0],
-  name: 'a-busiest-tuned',
-  sql: cases[0].sql.replace(attestActorFilter, 's.speaker_id = (SELECT id FROM actors WHERE slug = ($1::text[])[1])'),
-});
+// The same queries with the changes of bench/proposed.patch: equality filters, and no parallel workers.
+const metricFilter = /f\.metric = ANY\(\$1\)/;
+for (const c of cases.filter((c) => c.name.startsWith('d-'))) {
+  cases.push({ ...c, name: `${c.name}-tuned`, sql: c.sql.replace(metricFilter, 'f.metric = ($1::text[])[1]') });
+}
+for (const c of cases.filter((c) => c.name.startsWith('b-'))) {
+  cases.push({ ...c, name: `${c.name}-noparallel`, setup: 'SET max_parallel_workers_per_gather = 0' });
+}
 await app.close();
 
 const EXPECTED: Record<string, string[]> = {
@@ -66,11 +71,16 @@ await mkdir(outDir, { recursive: true });
 const summary: string[] = [];
 for (const c of cases) {
   let plan = '';
+  await client.query(c.setup ?? 'RESET ALL');
   for (let i = 0; i < 3; i++) {
     const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${c.sql}`, c.params);
     plan = rows.map((r) => r['QUERY PLAN']).join('\n');
   }
-  await writeFile(join(outDir, `${c.name}.txt`), `-- ${c.url}\n-- params: ${JSON.stringify(c.params)}\n${c.sql}\n\n${plan}\n`);
+  await client.query('RESET ALL');
+  await writeFile(
+    join(outDir, `${c.name}.txt`),
+    `-- ${c.url}\n-- params: ${JSON.stringify(c.params)}\n${c.setup ? `-- ${c.setup}\n` : ''}${c.sql}\n\n${plan}\n`,
+  );
   const used = [...new Set([...plan.matchAll(/(?:Index|Index Only|Bitmap Index) Scan (?:Backward )?using (\w+)|Bitmap Index Scan on (\w+)/g)].map((m) => m[1] ?? m[2]))];
   const seq = [...new Set([...plan.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]))];
   const planning = /Planning Time: ([\d.]+) ms/.exec(plan)?.[1];
@@ -78,12 +88,14 @@ for (const c of cases) {
   const sort = /Sort Method: ([^\n]+)/.exec(plan)?.[1];
   const expected = EXPECTED[c.name[0]] ?? [];
   const missing = expected.filter((i) => !used.includes(i));
-  const firstRows = /\n\s*->\s+(?:Index Scan|Bitmap Heap Scan|Index Scan Backward)[^\n]*on statements s[^\n]*actual time=[\d.]+\.\.[\d.]+ rows=(\d+)/.exec(plan)?.[1];
+  const scan = /\n\s*->\s+((?:Parallel )?(?:Index Scan|Bitmap Heap Scan|Index Scan Backward))[^\n]*on (?:statements s|figures f)[^\n]*actual time=[\d.]+\.\.[\d.]+ rows=(\d+) loops=(\d+)(?:\n(?:(?!\s*->)[^\n]*\n)*?\s*Rows Removed by (?:Filter|Index Recheck): (\d+))?/.exec(plan);
+  const firstRows = scan && `${Number(scan[2]) * Number(scan[3]) + Number(scan[4] ?? 0) * Number(scan[3])} (kept ${Number(scan[2]) * Number(scan[3])})`;
+  const workers = /Workers Launched: (\d+)/.exec(plan)?.[1];
   summary.push(
     `${c.name.padEnd(16)} planning ${planning?.padStart(7)} ms  execution ${execution?.padStart(8)} ms  ` +
       `${missing.length ? `MISSING ${missing.join(', ')}` : `uses ${expected.join(', ') || '-'}`}; ` +
       `other indexes: ${used.filter((i) => !expected.includes(i)).join(', ') || '-'}; seq scans: ${seq.join(', ') || '-'}` +
-      `${sort ? `; sort: ${sort}` : ''}${firstRows ? `; statements rows read: ${firstRows}` : ''}`,
+      `${sort ? `; sort: ${sort}` : ''}${firstRows ? `; rows read from the driving table: ${firstRows}` : ''}${workers ? `; parallel workers: ${workers}` : ''}`,
   );
 }
 

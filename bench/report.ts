@@ -18,11 +18,14 @@ interface Result {
   server_cpu_pct: number;
   pg_cpu_pct: number;
   machine_busy_pct: number;
+  wrk_cpu_pct: number;
+  other_cpu_pct: number;
   background_busy_pct: number;
   server_cpu_ms_per_req: number;
   pg_cpu_ms_per_req: number;
   bytes: number;
   requests: number;
+  clean?: boolean;
 }
 
 const files = process.argv.slice(2);
@@ -44,7 +47,14 @@ const ENDPOINTS: Record<string, string> = {
   d: '(d) figures metric=killed',
   e: '(e) actors q=<name>',
 };
-const ORDER = ['attest', 'raw', 'prisma', 'raw-prepared', 'raw-tuned', 'raw-tuned-prepared'];
+const ORDER = ['attest', 'raw', 'prisma', 'attest-proposed', 'raw-prepared', 'raw-in-subquery'];
+// The raw peer running the same SQL as each server, for a like-for-like ratio.
+// Attest sends (a) and (c) as named prepared statements since 2026-11-22 ~16:45 UTC.
+const SAME_SQL: Record<string, Record<string, string>> = {
+  attest: { a: 'raw-prepared', c: 'raw-prepared' },
+  prisma: { a: 'raw', c: 'raw' },
+  'attest-proposed': { a: 'raw-prepared', c: 'raw-prepared' },
+};
 
 const groups = new Map<string, Result[]>();
 for (const r of results) {
@@ -60,15 +70,20 @@ rows.sort(
 
 const fmt = (n: number, d = 1) => n.toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d });
 console.log(
-  '| Node | endpoint | server | req/s | p50 ms | p99 ms | ratio to raw | server CPU ms/req | PostgreSQL CPU ms/req | CPU: server / pg / machine % | rounds (req/s) |',
+  '| Node | endpoint | server | req/s | p50 ms | p99 ms | ratio to raw | ratio to raw with the same SQL | server CPU ms/req | PostgreSQL CPU ms/req | CPU % of a core: server / pg / wrk / other | rounds (req/s) |',
 );
-console.log('|---|---|---|--:|--:|--:|--:|--:|--:|---|---|');
+console.log('|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|');
 for (const r of rows) {
   const raw = rows.find((x) => x.node === r.node && x.endpoint === r.endpoint && x.server === 'raw');
   const ratio = raw && r.server !== 'raw' ? `${fmt(r.rps / raw.rps, 2)}x` : r.server === 'raw' ? '1.00x' : '–';
-  const bad = r.non2xx || r.socket_errors ? ` ⚠ ${r.non2xx} non-2xx, ${r.socket_errors} socket errors` : '';
+  const peer = SAME_SQL[r.server]?.[r.endpoint];
+  const same = peer && rows.find((x) => x.node === r.node && x.endpoint === r.endpoint && x.server === peer);
+  const sameRatio = same ? `${fmt(r.rps / same.rps, 2)}x (${peer})` : '–';
+  const bad =
+    (r.non2xx || r.socket_errors ? ` ⚠ ${r.non2xx} non-2xx, ${r.socket_errors} socket errors` : '') +
+    (r.clean === false ? ' ⚠ other processes busy during the run' : '');
   console.log(
-    `| ${r.node} | ${ENDPOINTS[r.endpoint] ?? r.endpoint} | ${r.server} | ${fmt(r.rps, 0)} | ${fmt(r.p50_ms, 2)} | ${fmt(r.p99_ms, 2)} | ${ratio} | ${fmt(r.server_cpu_ms_per_req, 2)} | ${fmt(r.pg_cpu_ms_per_req, 2)} | ${r.server_cpu_pct} / ${r.pg_cpu_pct} / ${r.machine_busy_pct} | ${r.all.join(', ')}${bad} |`,
+    `| ${r.node} | ${ENDPOINTS[r.endpoint] ?? r.endpoint} | ${r.server} | ${fmt(r.rps, 0)} | ${fmt(r.p50_ms, 2)} | ${fmt(r.p99_ms, 2)} | ${ratio} | ${sameRatio} | ${fmt(r.server_cpu_ms_per_req, 2)} | ${fmt(r.pg_cpu_ms_per_req, 2)} | ${r.server_cpu_pct} / ${r.pg_cpu_pct} / ${r.wrk_cpu_pct} / ${r.other_cpu_pct} | ${r.all.join(', ')}${bad} |`,
   );
 }
 const dates = results.map((r) => r.date).sort();
