@@ -9,19 +9,24 @@
 //   list-no-db     listStatements with a stub database that returns the captured rows: building the SQL,
 //                  the row → object mapping (toStatement), cursor
 //   validate-query the route's zod querystring schema (what validatorCompiler runs)
-//   serialize-zod  the route's response serializer (fastify-type-provider-zod serializerCompiler: zod encode
-//                  of pageEnvelope(Statement) + JSON.stringify)
+//   serialize-zod  fastify-type-provider-zod's serializerCompiler for the route's response schema (zod encode
+//                  of pageEnvelope(Statement) + JSON.stringify): what Attest used until 2026-11-22 ~16:45 UTC
+//   serialize-app  the serializer compiler src/app.ts installs now (src/http/serializer.ts, when present)
 //   stringify      JSON.stringify of the same page, no validation
 //   serialize-fjs  fast-json-stringify compiled from the same schema (z.toJSONSchema)
 //   etag           @fastify/etag's default hash (sha1, base64) of the body
 //   inject         the whole request through app.inject (no socket), real database
 //   inject-no-db   the whole request through app.inject with the stub database: Fastify + hooks + zod +
 //                  mapping + etag, without PostgreSQL
+//   inject-raw     the same for bench/raw-server.ts's handler (bare Fastify, same rows, same mapping and
+//                  JSON): inject-no-db minus inject-raw is what Attest's framework layer costs per request
 //
 // Usage: tsx bench/breakdown.ts [iterations=2000]   (bench/.out/urls/a.txt must exist: bench/targets.ts)
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import fastJson from 'fast-json-stringify';
+import Fastify from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import pg from 'pg';
 import { z } from 'zod';
@@ -88,10 +93,14 @@ async function time(name: string, iterations: number, fn: (c: Captured, i: numbe
   const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
   const stage = { name, mean, p50: percentile(samples, 50), p99: percentile(samples, 99) };
   stages.push(stage);
-  console.log(`${name.padEnd(16)} mean ${mean.toFixed(3).padStart(8)} ms   p50 ${stage.p50.toFixed(3).padStart(8)} ms   p99 ${stage.p99.toFixed(3).padStart(8)} ms`);
+  console.log(
+    `${name.padEnd(16)} mean ${mean.toFixed(3).padStart(8)} ms   p50 ${stage.p50.toFixed(3).padStart(8)} ms   p99 ${stage.p99.toFixed(3).padStart(8)} ms`,
+  );
 }
 
-console.log(`Attest hot path (a): ${captured.length} URLs, ${avgRows.toFixed(1)} rows per query (limit 20 + 1), ${N} iterations per stage, node ${process.version}\n`);
+console.log(
+  `Attest hot path (a): ${captured.length} URLs, ${avgRows.toFixed(1)} rows per query (limit 20 + 1), ${N} iterations per stage, node ${process.version}\n`,
+);
 
 // ---- the database
 const pool = new pg.Pool({ connectionString: BENCH_DATABASE_URL, max: 1 });
@@ -121,10 +130,21 @@ for (const page of pages) {
   if (a !== b || JSON.stringify(JSON.parse(c)) !== b) throw new Error('serialisers disagree');
 }
 await time('serialize-zod', N, (_c, i) => zodSerialize(pages[i % pages.length]));
+if (existsSync('src/http/serializer.ts')) {
+  const { fastSerializerCompiler } = (await import('../src/http/serializer.js')) as {
+    fastSerializerCompiler: (route: unknown) => (d: unknown) => string;
+  };
+  const appSerialize = fastSerializerCompiler({ schema, method: 'GET', url: '/statements' });
+  await time('serialize-app', N, (_c, i) => appSerialize(pages[i % pages.length]));
+}
 await time('stringify', N, (_c, i) => JSON.stringify(pages[i % pages.length]));
 await time('serialize-fjs', N, (_c, i) => fjs(pages[i % pages.length]));
 const bodies = pages.map((p) => JSON.stringify(p));
-await time('etag', N, (_c, i) => createHash('sha1').update(bodies[i % bodies.length]).digest('base64'));
+await time('etag', N, (_c, i) =>
+  createHash('sha1')
+    .update(bodies[i % bodies.length])
+    .digest('base64'),
+);
 
 // ---- whole requests, in-process
 const app = await buildApp({ database: db });
@@ -142,13 +162,61 @@ await time('inject-no-db', N, async (c) => {
 });
 await appNoDb.close();
 
+// bench/raw-server.ts's handler in the same harness: bare Fastify, the same rows, mapping and JSON.
+const rawApp = Fastify({ logger: false });
+const rowsByUrl = new Map(captured.map((c) => [c.url, c.rows as Record<string, unknown>[]]));
+rawApp.get('/statements', async (req) => {
+  const rows = rowsByUrl.get(req.url)!;
+  const page = rows.slice(0, 20);
+  const last = page.at(-1)!;
+  return {
+    data: page.map((r) => ({
+      id: r.id,
+      speaker: r.speaker,
+      text: r.text,
+      language: r.language,
+      originalText: r.original_text,
+      originalLanguage: r.original_language,
+      kind: r.kind,
+      saidOn:
+        r.said_precision === 'year'
+          ? String(r.said_on).slice(0, 4)
+          : r.said_precision === 'month'
+            ? String(r.said_on).slice(0, 7)
+            : r.said_on,
+      saidPrecision: r.said_precision,
+      medium: r.medium,
+      platform: r.platform,
+      location: r.location,
+      occasion: r.occasion,
+      tags: r.tags,
+      verification: r.verification,
+      notes: r.notes,
+      involved: r.involved,
+      citations: r.citations,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    })),
+    nextCursor: rows.length > 20 ? Buffer.from(JSON.stringify(['-saidOn', last.said_on, last.id])).toString('base64url') : null,
+  };
+});
+await rawApp.ready();
+await time('inject-raw', N, async (c) => {
+  const r = await rawApp.inject(c.url);
+  if (r.statusCode !== 200) throw new Error(`${c.url}: ${r.statusCode}`);
+});
+await rawApp.close();
+
 const body = bodies.reduce((n, b) => n + b.length, 0) / bodies.length;
 console.log(`\nmean body ${(body / 1024).toFixed(1)} KiB`);
 const get = (n: string) => stages.find((s) => s.name === n)!.mean;
+const has = (n: string) => stages.some((s) => s.name === n);
 console.log(
-  `Node-side per request without PostgreSQL (inject-no-db): ${get('inject-no-db').toFixed(3)} ms, of which zod response serialisation ${get('serialize-zod').toFixed(3)} ms ` +
-    `(JSON.stringify alone ${get('stringify').toFixed(3)}, fast-json-stringify ${get('serialize-fjs').toFixed(3)}), mapping ${get('list-no-db').toFixed(3)} ms, ` +
-    `query validation ${get('validate-query').toFixed(3)} ms, etag ${get('etag').toFixed(3)} ms.`,
+  `Node-side per request without PostgreSQL: Attest ${get('inject-no-db').toFixed(3)} ms, bare Fastify with the same rows ${get('inject-raw').toFixed(3)} ms ` +
+    `(difference ${(get('inject-no-db') - get('inject-raw')).toFixed(3)} ms). Parts: response serialisation ` +
+    `${has('serialize-app') ? `${get('serialize-app').toFixed(3)} ms as installed now, ` : ''}${get('serialize-zod').toFixed(3)} ms with zod's serializer ` +
+    `(JSON.stringify alone ${get('stringify').toFixed(3)}, fast-json-stringify ${get('serialize-fjs').toFixed(3)}); listStatements without the database ` +
+    `${get('list-no-db').toFixed(3)} ms; query validation ${get('validate-query').toFixed(3)} ms; etag ${get('etag').toFixed(3)} ms.`,
 );
 console.log(
   `Database per request: ${get('sql').toFixed(3)} ms as sent (as a named prepared statement: ${get('sql-prepared').toFixed(3)}; ` +

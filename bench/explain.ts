@@ -81,15 +81,26 @@ for (const c of cases) {
     join(outDir, `${c.name}.txt`),
     `-- ${c.url}\n-- params: ${JSON.stringify(c.params)}\n${c.setup ? `-- ${c.setup}\n` : ''}${c.sql}\n\n${plan}\n`,
   );
-  const used = [...new Set([...plan.matchAll(/(?:Index|Index Only|Bitmap Index) Scan (?:Backward )?using (\w+)|Bitmap Index Scan on (\w+)/g)].map((m) => m[1] ?? m[2]))];
+  const used = [
+    ...new Set(
+      [...plan.matchAll(/(?:Index|Index Only|Bitmap Index) Scan (?:Backward )?using (\w+)|Bitmap Index Scan on (\w+)/g)].map(
+        (m) => m[1] ?? m[2],
+      ),
+    ),
+  ];
   const seq = [...new Set([...plan.matchAll(/Seq Scan on (\w+)/g)].map((m) => m[1]))];
   const planning = /Planning Time: ([\d.]+) ms/.exec(plan)?.[1];
   const execution = /Execution Time: ([\d.]+) ms/.exec(plan)?.[1];
   const sort = /Sort Method: ([^\n]+)/.exec(plan)?.[1];
   const expected = EXPECTED[c.name[0]] ?? [];
   const missing = expected.filter((i) => !used.includes(i));
-  const scan = /\n\s*->\s+((?:Parallel )?(?:Index Scan|Bitmap Heap Scan|Index Scan Backward))[^\n]*on (?:statements s|figures f)[^\n]*actual time=[\d.]+\.\.[\d.]+ rows=(\d+) loops=(\d+)(?:\n(?:(?!\s*->)[^\n]*\n)*?\s*Rows Removed by (?:Filter|Index Recheck): (\d+))?/.exec(plan);
-  const firstRows = scan && `${Number(scan[2]) * Number(scan[3]) + Number(scan[4] ?? 0) * Number(scan[3])} (kept ${Number(scan[2]) * Number(scan[3])})`;
+  const scan =
+    /\n\s*->\s+((?:Parallel )?(?:Index Scan|Bitmap Heap Scan|Index Scan Backward))[^\n]*on (?:statements s|figures f)[^\n]*actual time=[\d.]+\.\.[\d.]+ rows=(\d+) loops=(\d+)(?:\n(?:(?!\s*->)[^\n]*\n)*?\s*Rows Removed by (?:Filter|Index Recheck): (\d+))?/.exec(
+      plan,
+    );
+  const firstRows =
+    scan &&
+    `${Number(scan[2]) * Number(scan[3]) + Number(scan[4] ?? 0) * Number(scan[3])} (kept ${Number(scan[2]) * Number(scan[3])})`;
   const workers = /Workers Launched: (\d+)/.exec(plan)?.[1];
   summary.push(
     `${c.name.padEnd(16)} planning ${planning?.padStart(7)} ms  execution ${execution?.padStart(8)} ms  ` +
@@ -105,19 +116,29 @@ for (const c of cases) {
   await client.query(`PREPARE a_generic AS ${c.sql}`);
   await client.query('SET plan_cache_mode = force_generic_plan');
   const literal = (v: unknown): string =>
-    Array.isArray(v) ? `ARRAY[${v.map(literal).join(', ')}]` : typeof v === 'number' ? String(v) : client.escapeLiteral(String(v));
+    Array.isArray(v)
+      ? `ARRAY[${v.map(literal).join(', ')}]`
+      : typeof v === 'number'
+        ? String(v)
+        : client.escapeLiteral(String(v));
   const { rows } = await client.query<{ 'QUERY PLAN': string }>(
     `EXPLAIN (ANALYZE, BUFFERS) EXECUTE a_generic(${c.params.map(literal).join(', ')})`,
   );
   const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
   await writeFile(join(outDir, 'a-busiest-generic.txt'), `-- generic plan of (a) as a prepared statement\n${plan}\n`);
   const execution = /Execution Time: ([\d.]+) ms/.exec(plan)?.[1];
-  const used = [...new Set([...plan.matchAll(/Scan (?:Backward )?using (\w+)|Bitmap Index Scan on (\w+)/g)].map((m) => m[1] ?? m[2]))];
-  summary.push(`a-busiest-generic execution ${execution?.padStart(8)} ms  indexes: ${used.join(', ')} (force_generic_plan, what a named prepared statement may switch to)`);
+  const used = [
+    ...new Set([...plan.matchAll(/Scan (?:Backward )?using (\w+)|Bitmap Index Scan on (\w+)/g)].map((m) => m[1] ?? m[2])),
+  ];
+  summary.push(
+    `a-busiest-generic execution ${execution?.padStart(8)} ms  indexes: ${used.join(', ')} (force_generic_plan, what a named prepared statement may switch to)`,
+  );
   await client.query('RESET plan_cache_mode');
 }
 
-console.log(`EXPLAIN (ANALYZE, BUFFERS), warm, on ${(await client.query('SELECT count(*) FROM statements')).rows[0].count} statements; busiest actor ${busiest} (${top.rows[0].n}), middle ${middle} (${top.rows[25].n})\n`);
+console.log(
+  `EXPLAIN (ANALYZE, BUFFERS), warm, on ${(await client.query('SELECT count(*) FROM statements')).rows[0].count} statements; busiest actor ${busiest} (${top.rows[0].n}), middle ${middle} (${top.rows[25].n})\n`,
+);
 console.log(summary.join('\n'));
 console.log(`\nplans in ${outDir}/`);
 await client.end();

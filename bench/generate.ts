@@ -88,7 +88,15 @@ const day = (t: number) => iso(t).slice(0, 10);
 const fill = (s: string) =>
   s
     .replaceAll('{place}', () => rng.pick(V.PLACES))
-    .replaceAll('{n}', () => String(rng.weighted([[rng.range(2, 99), 3], [rng.range(100, 999), 3], [rng.range(1000, 40000), 2]])))
+    .replaceAll('{n}', () =>
+      String(
+        rng.weighted([
+          [rng.range(2, 99), 3],
+          [rng.range(100, 999), 3],
+          [rng.range(1000, 40000), 2],
+        ]),
+      ),
+    )
     .replaceAll('{month}', () => rng.pick(['January', 'March', 'May', 'July', 'October', 'last week', 'the start of the war']));
 const zipf = (n: number, s: number) => new Sampler(Array.from({ length: n }, (_, i) => (i + 1) ** -s));
 const objectSampler = zipf(V.OBJECTS.length, 1.1);
@@ -102,7 +110,14 @@ function englishSentence() {
 }
 function englishText(long: boolean) {
   const parts = [englishSentence()];
-  const extra = long ? rng.range(15, 30) : rng.weighted([[0, 3], [1, 4], [2, 2], [3, 1]]);
+  const extra = long
+    ? rng.range(15, 30)
+    : rng.weighted([
+        [0, 3],
+        [1, 4],
+        [2, 2],
+        [3, 1],
+      ]);
   for (let i = 0; i < extra; i++) parts.push(rng.chance(0.5) ? englishSentence() : fill(rng.pick(V.EXTRA_SENTENCES)));
   return parts.join(' ');
 }
@@ -110,24 +125,40 @@ function spanishText() {
   const n = rng.range(1, 3);
   const parts: string[] = [];
   for (let i = 0; i < n; i++)
-    parts.push(fill(`${rng.pick(V.ES_SUBJECTS)} ${rng.pick(V.ES_VERBS)} ${V.ES_OBJECTS[esSampler.sample(rng)]}${rng.pick(V.ES_TAILS)}.`));
+    parts.push(
+      fill(`${rng.pick(V.ES_SUBJECTS)} ${rng.pick(V.ES_VERBS)} ${V.ES_OBJECTS[esSampler.sample(rng)]}${rng.pick(V.ES_TAILS)}.`),
+    );
   return (rng.chance(0.4) ? `#${rng.pick(['Cuba', 'Gaza', 'Venezuela', 'Palestina'])} ` : '') + parts.join(' ');
 }
 function frenchText() {
   const n = rng.range(1, 3);
   const parts: string[] = [];
   for (let i = 0; i < n; i++)
-    parts.push(fill(`${rng.pick(V.FR_SUBJECTS)} ${rng.pick(V.FR_VERBS)} ${V.FR_OBJECTS[frSampler.sample(rng)]}${rng.pick(V.FR_TAILS)}.`));
+    parts.push(
+      fill(`${rng.pick(V.FR_SUBJECTS)} ${rng.pick(V.FR_VERBS)} ${V.FR_OBJECTS[frSampler.sample(rng)]}${rng.pick(V.FR_TAILS)}.`),
+    );
   return parts.join(' ');
 }
 /** A date between 2019-01-01 and 2025-12-31, busier in 2023-2024, and how precisely it is known. */
-const YEARS: [number, number][] = [[2019, 0.8], [2020, 0.9], [2021, 1], [2022, 1.3], [2023, 1.6], [2024, 1.8], [2025, 1.2]];
+const YEARS: [number, number][] = [
+  [2019, 0.8],
+  [2020, 0.9],
+  [2021, 1],
+  [2022, 1.3],
+  [2023, 1.6],
+  [2024, 1.8],
+  [2025, 1.2],
+];
 function partialDate(): { date: string; precision: 'day' | 'month' | 'year' } {
   const y = rng.weighted(YEARS);
   const start = Date.UTC(y, 0, 1);
   const t = start + rng.int(Math.round((Date.UTC(y + 1, 0, 1) - start) / DAY)) * DAY;
   const d = new Date(t);
-  const precision = rng.weighted([['day', 85], ['month', 12], ['year', 3]] as const);
+  const precision = rng.weighted([
+    ['day', 85],
+    ['month', 12],
+    ['year', 3],
+  ] as const);
   if (precision === 'month') return { date: day(Date.UTC(y, d.getUTCMonth(), 1)), precision };
   if (precision === 'year') return { date: `${y}-01-01`, precision };
   return { date: day(t), precision };
@@ -142,9 +173,18 @@ interface ActorGen {
 const actors: ActorGen[] = [];
 {
   const loader = new Loader('actors', [
-    ['id', 'uuid'], ['slug', 'text'], ['name', 'text'], ['kind', 'text', 'actor_kind'], ['aliases', 'text', 'text[]'],
-    ['role', 'text'], ['country', 'text'], ['handles', 'text', 'jsonb'], ['external_ids', 'text', 'jsonb'],
-    ['description', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+    ['id', 'uuid'],
+    ['slug', 'text'],
+    ['name', 'text'],
+    ['kind', 'text', 'actor_kind'],
+    ['aliases', 'text', 'text[]'],
+    ['role', 'text'],
+    ['country', 'text'],
+    ['handles', 'text', 'jsonb'],
+    ['external_ids', 'text', 'jsonb'],
+    ['description', 'text'],
+    ['created_at', 'timestamptz'],
+    ['updated_at', 'timestamptz'],
   ]);
   const slugs = new Set<string>();
   const names = new Set<string>();
@@ -153,8 +193,19 @@ const actors: ActorGen[] = [];
   // The first 60 are the prolific speakers: mostly people, some governments and international bodies.
   const kindOf = (i: number) =>
     i < 60
-      ? i % 6 === 4 ? 'government' : i % 6 === 5 ? 'organization' : 'person'
-      : rng.weighted([['person', 55], ['organization', 15], ['government', 12], ['armed_group', 5], ['media_outlet', 10], ['other', 3]] as const);
+      ? i % 6 === 4
+        ? 'government'
+        : i % 6 === 5
+          ? 'organization'
+          : 'person'
+      : rng.weighted([
+          ['person', 55],
+          ['organization', 15],
+          ['government', 12],
+          ['armed_group', 5],
+          ['media_outlet', 10],
+          ['other', 3],
+        ] as const);
   const t0 = Date.UTC(2024, 0, 2);
   for (let i = 0; i < ACTORS; i++) {
     let kind: string = kindOf(i);
@@ -163,9 +214,11 @@ const actors: ActorGen[] = [];
     for (let attempt = 0; !name || names.has(name); attempt++) {
       if (kind === 'person') name = `${rng.pick(V.FIRST_NAMES)} ${rng.pick(V.LAST_NAMES)}`;
       else if (kind === 'media_outlet' && outlets.length) name = outlets.shift()![0];
-      else if (kind === 'media_outlet') name = `${rng.pick(V.PLACES)} ${rng.pick(['Daily', 'Post', 'Radio', 'TV', 'Times', 'Observer'])}`;
+      else if (kind === 'media_outlet')
+        name = `${rng.pick(V.PLACES)} ${rng.pick(['Daily', 'Post', 'Radio', 'TV', 'Times', 'Observer'])}`;
       else if (kind === 'organization' && international.length && rng.chance(0.5)) name = international.shift()!;
-      else if (kind === 'armed_group') name = `${rng.pick(['Brigades', 'Front', 'Movement', 'Forces', 'Army'])} of ${rng.pick(V.PLACES)}`;
+      else if (kind === 'armed_group')
+        name = `${rng.pick(['Brigades', 'Front', 'Movement', 'Forces', 'Army'])} of ${rng.pick(V.PLACES)}`;
       else name = rng.pick(V.ORG_PATTERNS).replace('{place}', rng.pick(V.PLACES));
       if (attempt > 20) name = `${name} ${attempt}`;
     }
@@ -177,16 +230,37 @@ const actors: ActorGen[] = [];
     const person = kind === 'person';
     const last = name.split(' ').at(-1)!;
     const plain = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-    const aliases = person ? (rng.chance(0.6) ? [last, ...(plain === name ? [] : [plain])] : []) : rng.chance(0.3) ? [name.split(' ').map((w) => w[0]).join('')] : [];
-    const handles = rng.chance(person ? 0.5 : 0.7) ? [{ platform: rng.pick(['x', 'telegram', 'facebook']), handle: slug.replace(/-/g, '').slice(0, 15) }] : [];
+    const aliases = person
+      ? rng.chance(0.6)
+        ? [last, ...(plain === name ? [] : [plain])]
+        : []
+      : rng.chance(0.3)
+        ? [
+            name
+              .split(' ')
+              .map((w) => w[0])
+              .join(''),
+          ]
+        : [];
+    const handles = rng.chance(person ? 0.5 : 0.7)
+      ? [{ platform: rng.pick(['x', 'telegram', 'facebook']), handle: slug.replace(/-/g, '').slice(0, 15) }]
+      : [];
     const created = t0 + i * 60_000;
     const id = rng.uuid7(created);
     actors.push({ id, name, kind });
     loader.push([
-      id, slug, name, kind, pgTextArray(aliases), person ? `${rng.pick(V.ROLES)}${country ? ` (${country})` : ''}` : null, country,
-      JSON.stringify(handles), JSON.stringify(rng.chance(0.4) ? { wikidata: `Q${rng.range(1000, 99_999_999)}` } : {}),
+      id,
+      slug,
+      name,
+      kind,
+      pgTextArray(aliases),
+      person ? `${rng.pick(V.ROLES)}${country ? ` (${country})` : ''}` : null,
+      country,
+      JSON.stringify(handles),
+      JSON.stringify(rng.chance(0.4) ? { wikidata: `Q${rng.range(1000, 99_999_999)}` } : {}),
       rng.chance(0.3) ? `${name}, ${person ? 'public figure' : kind.replace('_', ' ')} quoted in the record.` : null,
-      iso(created), iso(created),
+      iso(created),
+      iso(created),
     ]);
     await loader.maybeFlush();
   }
@@ -200,35 +274,70 @@ const speakerWeights = actors.map((a, i) =>
   i < 60 ? (0.55 * (i + 1) ** -0.5) / 14.1 : ((0.45 * (i - 59) ** -1) / 8.2) * (a.kind === 'media_outlet' ? 0.1 : 1),
 );
 const speakers = new Sampler(speakerWeights);
-const reporters = new Sampler(actors.map((a) => ({ government: 8, organization: 6, media_outlet: 3, armed_group: 1, person: 0.3, other: 0.5 })[a.kind] ?? 1));
+const reporters = new Sampler(
+  actors.map((a) => ({ government: 8, organization: 6, media_outlet: 3, armed_group: 1, person: 0.3, other: 0.5 })[a.kind] ?? 1),
+);
 
 // ---------------------------------------------------------------- sources
 const sourceIds: string[] = [];
 {
   const loader = new Loader('sources', [
-    ['id', 'uuid'], ['kind', 'text', 'source_kind'], ['title', 'text'], ['url', 'text'], ['publisher', 'text'],
-    ['authors', 'text', 'text[]'], ['published_on', 'date'], ['published_precision', 'text', 'date_precision'],
-    ['language', 'text'], ['retrieved_at', 'timestamptz'], ['archive_url', 'text'], ['notes', 'text'],
-    ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+    ['id', 'uuid'],
+    ['kind', 'text', 'source_kind'],
+    ['title', 'text'],
+    ['url', 'text'],
+    ['publisher', 'text'],
+    ['authors', 'text', 'text[]'],
+    ['published_on', 'date'],
+    ['published_precision', 'text', 'date_precision'],
+    ['language', 'text'],
+    ['retrieved_at', 'timestamptz'],
+    ['archive_url', 'text'],
+    ['notes', 'text'],
+    ['created_at', 'timestamptz'],
+    ['updated_at', 'timestamptz'],
   ]);
   const outletSampler = zipf(V.OUTLETS.length, 0.8);
   const t0 = Date.UTC(2024, 0, 10);
   for (let i = 0; i < SOURCES; i++) {
-    const kind = rng.weighted([['news_article', 55], ['social_media_post', 15], ['official_report', 10], ['press_release', 10], ['transcript', 7], ['other', 3]] as const);
+    const kind = rng.weighted([
+      ['news_article', 55],
+      ['social_media_post', 15],
+      ['official_report', 10],
+      ['press_release', 10],
+      ['transcript', 7],
+      ['other', 3],
+    ] as const);
     const [publisher, domain] = V.OUTLETS[outletSampler.sample(rng)];
     const published = partialDate();
     const title = `${rng.pick(V.PLACES)}: ${englishSentence().replace(/\.$/, '')}`;
-    const url = rng.chance(0.97) ? `https://www.${domain}/${published.date.slice(0, 4)}/${published.date.slice(5, 7)}/${slugify(title).slice(0, 60)}-${i}` : null;
-    const language = rng.weighted([['en', 75], ['es', 12], ['fr', 8], ['ar', 5]] as const);
+    const url = rng.chance(0.97)
+      ? `https://www.${domain}/${published.date.slice(0, 4)}/${published.date.slice(5, 7)}/${slugify(title).slice(0, 60)}-${i}`
+      : null;
+    const language = rng.weighted([
+      ['en', 75],
+      ['es', 12],
+      ['fr', 8],
+      ['ar', 5],
+    ] as const);
     const created = t0 + i * 1_500_000;
     const id = rng.uuid7(created);
     sourceIds.push(id);
     loader.push([
-      id, kind, title, url, kind === 'social_media_post' ? null : publisher,
+      id,
+      kind,
+      title,
+      url,
+      kind === 'social_media_post' ? null : publisher,
       pgTextArray(rng.chance(0.5) ? [`${rng.pick(V.FIRST_NAMES)} ${rng.pick(V.LAST_NAMES)}`] : []),
-      published.date, rng.chance(0.95) ? published.precision : null, language,
-      rng.chance(0.6) ? iso(created) : null, url && rng.chance(0.2) ? `https://web.archive.org/web/2024/${url}` : null,
-      rng.chance(0.05) ? 'Headline not given in the article; title paraphrased.' : null, iso(created), iso(created),
+      published.date,
+      rng.chance(0.95) ? published.precision : null,
+      language,
+      rng.chance(0.6) ? iso(created) : null,
+      url && rng.chance(0.2) ? `https://web.archive.org/web/2024/${url}` : null,
+      rng.chance(0.05) ? 'Headline not given in the article; title paraphrased.' : null,
+      iso(created),
+      iso(created),
     ]);
     await loader.maybeFlush();
   }
@@ -239,31 +348,77 @@ const sourceSampler = zipf(sourceIds.length, 0.6);
 
 // ---------------------------------------------------------------- statements, involved actors, citations
 const citationCols: Col[] = [
-  ['id', 'uuid'], ['source_id', 'uuid'], ['statement_id', 'uuid'], ['figure_id', 'uuid'], ['excerpt', 'text'],
-  ['locator', 'text'], ['role', 'text', 'citation_role'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+  ['id', 'uuid'],
+  ['source_id', 'uuid'],
+  ['statement_id', 'uuid'],
+  ['figure_id', 'uuid'],
+  ['excerpt', 'text'],
+  ['locator', 'text'],
+  ['role', 'text', 'citation_role'],
+  ['created_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'],
 ];
 const statementIds: string[] = [];
 {
   const statements = new Loader('statements', [
-    ['id', 'uuid'], ['speaker_id', 'uuid'], ['text', 'text'], ['language', 'text'], ['original_text', 'text'],
-    ['original_language', 'text'], ['kind', 'text', 'statement_kind'], ['said_on', 'date'],
-    ['said_precision', 'text', 'date_precision'], ['medium', 'text', 'medium'], ['platform', 'text'], ['location', 'text'],
-    ['occasion', 'text'], ['tags', 'text', 'text[]'], ['verification', 'text', 'verification'], ['notes', 'text'],
-    ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+    ['id', 'uuid'],
+    ['speaker_id', 'uuid'],
+    ['text', 'text'],
+    ['language', 'text'],
+    ['original_text', 'text'],
+    ['original_language', 'text'],
+    ['kind', 'text', 'statement_kind'],
+    ['said_on', 'date'],
+    ['said_precision', 'text', 'date_precision'],
+    ['medium', 'text', 'medium'],
+    ['platform', 'text'],
+    ['location', 'text'],
+    ['occasion', 'text'],
+    ['tags', 'text', 'text[]'],
+    ['verification', 'text', 'verification'],
+    ['notes', 'text'],
+    ['created_at', 'timestamptz'],
+    ['updated_at', 'timestamptz'],
   ]);
-  const involved = new Loader('statement_actors', [['statement_id', 'uuid'], ['actor_id', 'uuid'], ['role', 'text', 'involvement_role']]);
+  const involved = new Loader('statement_actors', [
+    ['statement_id', 'uuid'],
+    ['actor_id', 'uuid'],
+    ['role', 'text', 'involvement_role'],
+  ]);
   const citations = new Loader('citations', citationCols);
   const t0 = Date.UTC(2024, 1, 1);
   const step = Math.floor((365 * DAY) / STATEMENTS);
   for (let i = 0; i < STATEMENTS; i++) {
     const speakerIndex = speakers.sample(rng);
     const speaker = actors[speakerIndex];
-    const kind = rng.weighted([['direct_quote', 35], ['social_media_post', 30], ['paraphrase', 20], ['official_statement', 15]] as const);
+    const kind = rng.weighted([
+      ['direct_quote', 35],
+      ['social_media_post', 30],
+      ['paraphrase', 20],
+      ['official_statement', 15],
+    ] as const);
     const medium =
       kind === 'social_media_post'
         ? 'social_media'
-        : rng.chance(0.15) ? null : rng.pick(['speech', 'rally', 'meeting', 'interview', 'press_conference', 'press_release', 'broadcast', 'document', 'other'] as const);
-    const lang = rng.weighted([['en', 70], ['en<es', 18], ['en<fr', 8], ['es', 4]] as const);
+        : rng.chance(0.15)
+          ? null
+          : rng.pick([
+              'speech',
+              'rally',
+              'meeting',
+              'interview',
+              'press_conference',
+              'press_release',
+              'broadcast',
+              'document',
+              'other',
+            ] as const);
+    const lang = rng.weighted([
+      ['en', 70],
+      ['en<es', 18],
+      ['en<fr', 8],
+      ['es', 4],
+    ] as const);
     const long = rng.chance(0.02);
     let text: string;
     let original: string | null = null;
@@ -280,12 +435,38 @@ const statementIds: string[] = [];
     const id = rng.uuid7(created);
     statementIds.push(id);
     const tags = rng.chance(0.5) ? Array.from(new Set(Array.from({ length: rng.range(1, 3) }, () => rng.pick(V.TAGS)))) : [];
-    const platform = medium === 'social_media' ? rng.weighted([['X', 6], ['Telegram', 2], ['Facebook', 1], ['Instagram', 1]] as const) : null;
+    const platform =
+      medium === 'social_media'
+        ? rng.weighted([
+            ['X', 6],
+            ['Telegram', 2],
+            ['Facebook', 1],
+            ['Instagram', 1],
+          ] as const)
+        : null;
     statements.push([
-      id, speaker.id, text, language, original, originalLanguage, kind, said.date, said.precision, medium, platform,
-      rng.chance(0.3) ? rng.pick(V.PLACES) : null, medium && medium !== 'social_media' && rng.chance(0.4) ? rng.pick(V.OCCASIONS) : null,
-      pgTextArray(tags), rng.weighted([['original', 30], ['secondary', 50], ['unverified', 20]] as const),
-      rng.chance(0.03) ? 'Date given only as "earlier this month" by the outlet.' : null, iso(created), iso(created),
+      id,
+      speaker.id,
+      text,
+      language,
+      original,
+      originalLanguage,
+      kind,
+      said.date,
+      said.precision,
+      medium,
+      platform,
+      rng.chance(0.3) ? rng.pick(V.PLACES) : null,
+      medium && medium !== 'social_media' && rng.chance(0.4) ? rng.pick(V.OCCASIONS) : null,
+      pgTextArray(tags),
+      rng.weighted([
+        ['original', 30],
+        ['secondary', 50],
+        ['unverified', 20],
+      ] as const),
+      rng.chance(0.03) ? 'Date given only as "earlier this month" by the outlet.' : null,
+      iso(created),
+      iso(created),
     ]);
     if (rng.chance(0.25)) {
       const n = rng.chance(0.75) ? 1 : 2;
@@ -294,20 +475,44 @@ const statementIds: string[] = [];
         const other = actors[speakers.sample(rng)];
         if (seen.has(other.id)) continue;
         seen.add(other.id);
-        involved.push([id, other.id, rng.weighted([['counterpart', 4], ['addressee', 3], ['mentioned', 4], ['co_speaker', 1]] as const)]);
+        involved.push([
+          id,
+          other.id,
+          rng.weighted([
+            ['counterpart', 4],
+            ['addressee', 3],
+            ['mentioned', 4],
+            ['co_speaker', 1],
+          ] as const),
+        ]);
       }
     }
-    const nCitations = rng.weighted([[1, 50], [2, 35], [3, 15]] as const);
+    const nCitations = rng.weighted([
+      [1, 50],
+      [2, 35],
+      [3, 15],
+    ] as const);
     const firstSentence = text.split('. ')[0].replace(/\.$/, '');
     for (let k = 0; k < nCitations; k++) {
       const cited = created + 1 + k;
       citations.push([
-        rng.uuid7(cited), sourceIds[sourceSampler.sample(rng)], id, null,
+        rng.uuid7(cited),
+        sourceIds[sourceSampler.sample(rng)],
+        id,
+        null,
         k === 0 && rng.chance(0.7)
           ? `“${firstSentence}.”`
           : `${speaker.name} ${rng.pick(['said', 'wrote', 'told reporters', 'declared'])}${platform ? ` on ${platform}` : ''} that “${firstSentence.slice(0, 120)}”.`,
-        rng.chance(0.3) ? rng.pick(['paragraph ' + rng.range(1, 12), `at ${rng.range(0, 59)}:${String(rng.range(0, 59)).padStart(2, '0')}`, 'page ' + rng.range(1, 40)]) : null,
-        k === 0 && rng.chance(0.4) ? 'primary' : 'secondary', iso(cited), iso(cited),
+        rng.chance(0.3)
+          ? rng.pick([
+              'paragraph ' + rng.range(1, 12),
+              `at ${rng.range(0, 59)}:${String(rng.range(0, 59)).padStart(2, '0')}`,
+              'page ' + rng.range(1, 40),
+            ])
+          : null,
+        k === 0 && rng.chance(0.4) ? 'primary' : 'secondary',
+        iso(cited),
+        iso(cited),
       ]);
     }
     if (i % BATCH === BATCH - 1) {
@@ -328,11 +533,26 @@ const statementIds: string[] = [];
 // ---------------------------------------------------------------- figures and their citations
 {
   const figures = new Loader('figures', [
-    ['id', 'uuid'], ['metric', 'text'], ['value', 'float8'], ['qualifier', 'text', 'qualifier'], ['lower_bound', 'float8'],
-    ['upper_bound', 'float8'], ['phrase', 'text'], ['population', 'text'], ['area', 'text'], ['cumulative', 'bool'],
-    ['period_start', 'date'], ['period_end', 'date'], ['as_of', 'date'], ['as_of_precision', 'text', 'date_precision'],
-    ['reporter_id', 'uuid'], ['statement_id', 'uuid'], ['caveats', 'text'], ['notes', 'text'],
-    ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+    ['id', 'uuid'],
+    ['metric', 'text'],
+    ['value', 'float8'],
+    ['qualifier', 'text', 'qualifier'],
+    ['lower_bound', 'float8'],
+    ['upper_bound', 'float8'],
+    ['phrase', 'text'],
+    ['population', 'text'],
+    ['area', 'text'],
+    ['cumulative', 'bool'],
+    ['period_start', 'date'],
+    ['period_end', 'date'],
+    ['as_of', 'date'],
+    ['as_of_precision', 'text', 'date_precision'],
+    ['reporter_id', 'uuid'],
+    ['statement_id', 'uuid'],
+    ['caveats', 'text'],
+    ['notes', 'text'],
+    ['created_at', 'timestamptz'],
+    ['updated_at', 'timestamptz'],
   ]);
   const citations = new Loader('citations', citationCols);
   const t0 = Date.UTC(2024, 2, 1);
@@ -340,7 +560,15 @@ const statementIds: string[] = [];
   for (let i = 0; i < FIGURES; i++) {
     const metric = rng.weighted(V.METRICS);
     const value = Math.round(Math.exp(rng.next() * Math.log(2_000_000)));
-    const qualifier = rng.weighted([['exact', 40], ['at_least', 25], ['more_than', 12], ['about', 12], ['nearly', 5], ['up_to', 4], ['less_than', 2]] as const);
+    const qualifier = rng.weighted([
+      ['exact', 40],
+      ['at_least', 25],
+      ['more_than', 12],
+      ['about', 12],
+      ['nearly', 5],
+      ['up_to', 4],
+      ['less_than', 2],
+    ] as const);
     const lower = ['at_least', 'more_than'].includes(qualifier) ? value : qualifier === 'exact' ? value : null;
     const upper = ['up_to', 'less_than', 'nearly'].includes(qualifier) ? value : qualifier === 'exact' ? value : null;
     const asOf = partialDate();
@@ -349,20 +577,43 @@ const statementIds: string[] = [];
     const created = t0 + i * step;
     const id = rng.uuid7(created);
     figures.push([
-      id, metric, value, qualifier, lower, upper,
+      id,
+      metric,
+      value,
+      qualifier,
+      lower,
+      upper,
       rng.chance(0.5) ? `${qualifier.replace('_', ' ')} ${value.toLocaleString('en')} people ${metric.replace('_', ' ')}` : null,
-      rng.pick(V.POPULATIONS), rng.pick(V.AREAS), cumulative, periodStart, cumulative ? null : asOf.date, asOf.date, asOf.precision,
+      rng.pick(V.POPULATIONS),
+      rng.pick(V.AREAS),
+      cumulative,
+      periodStart,
+      cumulative ? null : asOf.date,
+      asOf.date,
+      asOf.precision,
       rng.chance(0.85) ? actors[reporters.sample(rng)].id : null,
       rng.chance(0.08) ? statementIds[rng.int(statementIds.length)] : null,
-      rng.chance(0.15) ? rng.pick(V.CAVEATS) : null, null, iso(created), iso(created),
+      rng.chance(0.15) ? rng.pick(V.CAVEATS) : null,
+      null,
+      iso(created),
+      iso(created),
     ]);
-    const n = rng.weighted([[1, 60], [2, 40]] as const);
+    const n = rng.weighted([
+      [1, 60],
+      [2, 40],
+    ] as const);
     for (let k = 0; k < n; k++) {
       const cited = created + 1 + k;
       citations.push([
-        rng.uuid7(cited), sourceIds[sourceSampler.sample(rng)], null, id,
+        rng.uuid7(cited),
+        sourceIds[sourceSampler.sample(rng)],
+        null,
+        id,
         `${rng.pick(['According to', 'Figures released by', 'Data from'])} the authorities, ${value.toLocaleString('en')} people were ${metric.replace('_', ' ')}.`,
-        rng.chance(0.3) ? 'paragraph ' + rng.range(1, 12) : null, k === 0 && rng.chance(0.5) ? 'primary' : 'secondary', iso(cited), iso(cited),
+        rng.chance(0.3) ? 'paragraph ' + rng.range(1, 12) : null,
+        k === 0 && rng.chance(0.5) ? 'primary' : 'secondary',
+        iso(cited),
+        iso(cited),
       ]);
     }
     if (i % BATCH === BATCH - 1) {
@@ -393,4 +644,6 @@ const statementIds: string[] = [];
   log(`top speakers: ${counts[0]} … ${counts[49] ?? '-'} statements (1st … 50th); ${top.rows[0]?.slug} leads`);
 }
 await client.end();
-log(`done: ${STATEMENTS.toLocaleString('en')} statements, ${ACTORS} actors, ${SOURCES} sources, ${FIGURES} figures (seed ${SEED})`);
+log(
+  `done: ${STATEMENTS.toLocaleString('en')} statements, ${ACTORS} actors, ${SOURCES} sources, ${FIGURES} figures (seed ${SEED})`,
+);

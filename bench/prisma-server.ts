@@ -26,7 +26,10 @@ const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
 const include = {
   speaker: true,
   involved: { include: { actor: true } },
-  citations: { include: { source: true }, orderBy: [{ role: 'asc' as const }, { createdAt: 'asc' as const }, { id: 'asc' as const }] },
+  citations: {
+    include: { source: true },
+    orderBy: [{ role: 'asc' as const }, { createdAt: 'asc' as const }, { id: 'asc' as const }],
+  },
 };
 
 function bounds(d: string): [Date, Date] {
@@ -55,7 +58,9 @@ app.get('/statements', async (req, reply) => {
   const data = more ? rows.slice(0, limit) : rows;
   const last = data.at(-1);
   const nextCursor =
-    more && last ? Buffer.from(JSON.stringify(['-saidOn', last.saidOn.toISOString().slice(0, 10), last.id])).toString('base64url') : null;
+    more && last
+      ? Buffer.from(JSON.stringify(['-saidOn', last.saidOn.toISOString().slice(0, 10), last.id])).toString('base64url')
+      : null;
   return { data, nextCursor };
 });
 

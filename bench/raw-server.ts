@@ -42,7 +42,10 @@ function listSql(actor: string, from: string | undefined, to: string | undefined
       : actorRefs(p, 's.speaker_id', [actor]),
     ...periodWithin(p, 's.said_on', 's.said_precision', from, to),
   ];
-  return { text: `${SELECT} WHERE ${where.join(' AND ')} ORDER BY s.said_on DESC, s.id DESC LIMIT ${p.add(limit + 1)}`, values: p.values };
+  return {
+    text: `${SELECT} WHERE ${where.join(' AND ')} ORDER BY s.said_on DESC, s.id DESC LIMIT ${p.add(limit + 1)}`,
+    values: p.values,
+  };
 }
 
 const query = <T extends object>(name: string, text: string, values: unknown[]) =>
@@ -125,4 +128,6 @@ process.on('SIGINT', close);
 process.on('SIGTERM', close);
 
 await app.listen({ port: PORT, host: HOST });
-console.log(`raw-server (${IN_SUBQUERY ? 'in-subquery' : 'attest'} SQL${PREPARED ? ', prepared' : ''}) on http://${HOST}:${PORT}`);
+console.log(
+  `raw-server (${IN_SUBQUERY ? 'in-subquery' : 'attest'} SQL${PREPARED ? ', prepared' : ''}) on http://${HOST}:${PORT}`,
+);

@@ -87,4 +87,6 @@ for (const r of rows) {
   );
 }
 const dates = results.map((r) => r.date).sort();
-console.log(`\n${results.length} measurements from ${dates[0]} to ${dates.at(-1)}; background load before each: ${Math.min(...results.map((r) => r.background_busy_pct))}–${Math.max(...results.map((r) => r.background_busy_pct))}% of the machine.`);
+console.log(
+  `\n${results.length} measurements from ${dates[0]} to ${dates.at(-1)}; background load before each: ${Math.min(...results.map((r) => r.background_busy_pct))}–${Math.max(...results.map((r) => r.background_busy_pct))}% of the machine.`,
+);

@@ -49,7 +49,10 @@ function edit(file: string, anchor: string | RegExp, replacement: string | ((...
   const text = readFileSync(path, 'utf8');
   const found = typeof anchor === 'string' ? text.includes(anchor) : anchor.test(text);
   if (!found) throw new Error(`${file}: anchor not found, src/ has moved; update bench/variant.ts:\n${anchor}`);
-  writeFileSync(path, typeof replacement === 'string' ? text.replace(anchor, () => replacement) : text.replace(anchor, replacement));
+  writeFileSync(
+    path,
+    typeof replacement === 'string' ? text.replace(anchor, () => replacement) : text.replace(anchor, replacement),
+  );
 }
 
 // 1. statements: equality on one actor (in src/ since 2026-11-22 ~16:30 UTC as src/db/sql.ts actorRefs:
@@ -84,37 +87,40 @@ function filters(p: Params, q: StatementListInput): string[] {`,
 });
 
 // 2. figures: equality on one metric
-change('2 metric equality', !read('src/figures/queries.ts').includes('if (q.metric) where.push(`f.metric = ANY(${p.add(q.metric)})`);'), () =>
-  edit(
-    'src/figures/queries.ts',
-    'if (q.metric) where.push(`f.metric = ANY(${p.add(q.metric)})`);',
-    'if (q.metric) where.push(q.metric.length === 1 ? `f.metric = ${p.add(q.metric[0])}` : `f.metric = ANY(${p.add(q.metric)})`);',
-  ),
+change(
+  '2 metric equality',
+  !read('src/figures/queries.ts').includes('if (q.metric) where.push(`f.metric = ANY(${p.add(q.metric)})`);'),
+  () =>
+    edit(
+      'src/figures/queries.ts',
+      'if (q.metric) where.push(`f.metric = ANY(${p.add(q.metric)})`);',
+      'if (q.metric) where.push(q.metric.length === 1 ? `f.metric = ${p.add(q.metric[0])}` : `f.metric = ANY(${p.add(q.metric)})`);',
+    ),
 );
 
 // 3. database: named prepared statements on request
 change('3 prepared statements', read('src/db/database.ts').includes('prepare?: boolean'), () => {
-edit(
-  'src/db/database.ts',
-  '  query<T>(sql: string, params?: unknown[]): Promise<T[]>;',
-  `  /**
+  edit(
+    'src/db/database.ts',
+    '  query<T>(sql: string, params?: unknown[]): Promise<T[]>;',
+    `  /**
    * \`prepare\`: run as a named prepared statement, so PostgreSQL parses and plans this SQL text once per
    * connection. Only for queries whose best plan does not depend on the values (PostgreSQL may switch to a
    * generic plan after five executions).
    */
   query<T>(sql: string, params?: unknown[], options?: { prepare?: boolean }): Promise<T[]>;`,
-);
-edit(
-  'src/db/database.ts',
-  '    query: async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],',
-  `    query: async <T>(sql: string, params: unknown[] = [], options?: { prepare?: boolean }) =>
+  );
+  edit(
+    'src/db/database.ts',
+    '    query: async <T>(sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows as T[],',
+    `    query: async <T>(sql: string, params: unknown[] = [], options?: { prepare?: boolean }) =>
       (await pool.query(options?.prepare ? { name: statementName(sql), text: sql, values: params } : { text: sql, values: params }))
         .rows as T[],`,
-);
-edit(
-  'src/db/database.ts',
-  'function openPostgres(url: string): Database {',
-  `const statementNames = new Map<string, string>();
+  );
+  edit(
+    'src/db/database.ts',
+    'function openPostgres(url: string): Database {',
+    `const statementNames = new Map<string, string>();
 /** One name per distinct SQL text (a handful: the text depends only on which filters are present). */
 function statementName(sql: string) {
   let name = statementNames.get(sql);
@@ -123,45 +129,45 @@ function statementName(sql: string) {
 }
 
 function openPostgres(url: string): Database {`,
-);
-edit(
-  'src/statements/queries.ts',
-  'const [row] = await db.query<Row>(`${selectStatements(shape)} WHERE s.id = $1`, [id]);',
-  'const [row] = await db.query<Row>(`${selectStatements(shape)} WHERE s.id = $1`, [id], { prepare: true });',
-);
-edit(
-  'src/statements/queries.ts',
-  'db.query<Row>(`${selectStatements(shape)}${whereSql} ${order} LIMIT ${p.add(q.limit + 1)}`, p.values),',
-  `// Full-text plans depend on the words searched: those stay unprepared.
+  );
+  edit(
+    'src/statements/queries.ts',
+    'const [row] = await db.query<Row>(`${selectStatements(shape)} WHERE s.id = $1`, [id]);',
+    'const [row] = await db.query<Row>(`${selectStatements(shape)} WHERE s.id = $1`, [id], { prepare: true });',
+  );
+  edit(
+    'src/statements/queries.ts',
+    'db.query<Row>(`${selectStatements(shape)}${whereSql} ${order} LIMIT ${p.add(q.limit + 1)}`, p.values),',
+    `// Full-text plans depend on the words searched: those stay unprepared.
     db.query<Row>(\`\${selectStatements(shape)}\${whereSql} \${order} LIMIT \${p.add(q.limit + 1)}\`, p.values, { prepare: !search }),`,
-);
+  );
 });
 
 // 4. database: no parallel workers for API queries
 change('4 no parallel workers', read('src/db/database.ts').includes('max_parallel_workers_per_gather'), () =>
-edit(
-  'src/db/database.ts',
-  /const pool = new pg\.Pool\(\{ connectionString: url, max: 10(?:, options: '([^']*)')? \}\);/,
-  (_m, options?: string) => `// Parallel workers cost more to start than they save on LIMITed API queries, and compete with the
+  edit(
+    'src/db/database.ts',
+    /const pool = new pg\.Pool\(\{ connectionString: url, max: 10(?:, options: '([^']*)')? \}\);/,
+    (_m, options?: string) => `// Parallel workers cost more to start than they save on LIMITed API queries, and compete with the
   // server for the cores (full-text search measured 4-8x faster without them on 2 cores, bench/README.md).
   const pool = new pg.Pool({ connectionString: url, max: 10, options: '${options ? `${options} ` : ''}-c max_parallel_workers_per_gather=0' });`,
-),
+  ),
 );
 
 // 5. app: fast-json-stringify for responses
 change('5 fast-json-stringify', read('src/app.ts').includes('fastSerializerCompiler'), () => {
-edit(
-  'src/app.ts',
-  /import \{ type ZodTypeProvider, serializerCompiler, validatorCompiler \} from 'fastify-type-provider-zod';\n/,
-  `import fastJson from 'fast-json-stringify';
+  edit(
+    'src/app.ts',
+    /import \{ type ZodTypeProvider, serializerCompiler, validatorCompiler \} from 'fastify-type-provider-zod';\n/,
+    `import fastJson from 'fast-json-stringify';
 import { type ZodTypeProvider, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 `,
-);
-edit(
-  'src/app.ts',
-  'export interface AppOptions {',
-  `/**
+  );
+  edit(
+    'src/app.ts',
+    'export interface AppOptions {',
+    `/**
  * Responses are written by fast-json-stringify from each route's zod schema (as JSON Schema): about half
  * the cost of zod's serialiser, which validates every response before JSON.stringify. Tests keep zod's,
  * so a handler that breaks its contract still fails there.
@@ -178,12 +184,15 @@ const fastSerializerCompiler: typeof serializerCompiler = (route) => {
 };
 
 export interface AppOptions {`,
-);
-edit('src/app.ts', 'app.setSerializerCompiler(serializerCompiler);', 'app.setSerializerCompiler(fastSerializerCompiler);');
+  );
+  edit('src/app.ts', 'app.setSerializerCompiler(serializerCompiler);', 'app.setSerializerCompiler(fastSerializerCompiler);');
 });
 
 // Started under its own name (see bench/attest-server.ts).
-writeFileSync(join(out, 'attest-proposed-server.ts'), "// Attest with the changes of bench/variant.ts.\nimport './src/server.js';\n");
+writeFileSync(
+  join(out, 'attest-proposed-server.ts'),
+  "// Attest with the changes of bench/variant.ts.\nimport './src/server.js';\n",
+);
 
 let diff = '';
 try {
@@ -195,8 +204,13 @@ writeFileSync(
   'bench/proposed.patch',
   diff
     .replace(/^diff -ru -x generated (src\/\S+) .*$/gm, 'diff -ru a/$1 b/$1')
-    .replace(/^(---|\+\+\+) (?:\.\.\/variant\/)?(src\/\S+).*$/gm, (_m, side: string, path: string) => `${side} ${side === '---' ? 'a' : 'b'}/${path}`),
+    .replace(
+      /^(---|\+\+\+) (?:\.\.\/variant\/)?(src\/\S+).*$/gm,
+      (_m, side: string, path: string) => `${side} ${side === '---' ? 'a' : 'b'}/${path}`,
+    ),
 );
 rmSync(pristine, { recursive: true, force: true });
-console.log(`${out}/attest-proposed-server.ts: applied ${applied.join(', ') || 'nothing'}; already in src/: ${skipped.join(', ') || 'nothing'} (diff in bench/proposed.patch)`);
+console.log(
+  `${out}/attest-proposed-server.ts: applied ${applied.join(', ') || 'nothing'}; already in src/: ${skipped.join(', ') || 'nothing'} (diff in bench/proposed.patch)`,
+);
 if (!applied.length) process.exitCode = 3;
