@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { type Database, openDatabase } from '../src/db/database.js';
-import { BENCH_DATABASE_URL } from './lib.js';
+import { BENCH_DATABASE_URL, pgTextArray } from './lib.js';
 
 const outDir = process.argv[2] ?? 'bench/.out/explain';
 const db = await openDatabase({ kind: 'postgres', url: BENCH_DATABASE_URL });
@@ -95,7 +95,7 @@ for (const c of cases) {
   const expected = EXPECTED[c.name[0]] ?? [];
   const missing = expected.filter((i) => !used.includes(i));
   const scan =
-    /\n\s*->\s+((?:Parallel )?(?:Index Scan|Bitmap Heap Scan|Index Scan Backward))[^\n]*on (?:statements s|figures f)[^\n]*actual time=[\d.]+\.\.[\d.]+ rows=(\d+) loops=(\d+)(?:\n(?:(?!\s*->)[^\n]*\n)*?\s*Rows Removed by (?:Filter|Index Recheck): (\d+))?/.exec(
+    /\n\s*->\s+((?:Parallel )?(?:Index Scan|Bitmap Heap Scan|Index Scan Backward))[^\n]*on (?:statements s|figures f)[^\n]*actual time=[\d.]+\.\.[\d.]+ rows=(\d+) loops=(\d+)\)(?:\n(?:(?!\s*->)[^\n]*\n)*?\s*Rows Removed by (?:Filter|Index Recheck): (\d+))?/.exec(
       plan,
     );
   const firstRows =
@@ -117,7 +117,7 @@ for (const c of cases) {
   await client.query('SET plan_cache_mode = force_generic_plan');
   const literal = (v: unknown): string =>
     Array.isArray(v)
-      ? `ARRAY[${v.map(literal).join(', ')}]`
+      ? client.escapeLiteral(pgTextArray(v.map(String)))
       : typeof v === 'number'
         ? String(v)
         : client.escapeLiteral(String(v));
