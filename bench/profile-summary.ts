@@ -54,5 +54,7 @@ const top = (m: Map<string, number>, n: number) =>
     .slice(0, n)
     .map(([k, t]) => `${pct(t)}  ${k}`)
     .join('\n');
-console.log(`busy main-thread time: ${(total / 1e6).toFixed(2)} s (idle excluded)\n\nby package / area (self time):\n${top(areaTotals, 25)}`);
+console.log(
+  `busy main-thread time: ${(total / 1e6).toFixed(2)} s (idle excluded)\n\nby package / area (self time):\n${top(areaTotals, 25)}`,
+);
 console.log(`\nby function (self time):\n${top(fnTotals, 30)}`);
