@@ -30,10 +30,14 @@ export async function findActor(db: Tx, ref: string) {
 }
 
 /** Resolves an actor named in a request; unknown ones are a 400 on that field. */
-export async function resolveActorId(db: Tx, ref: string, field: string, where: 'body' | 'query' = 'body'): Promise<string> {
-  const row = await db.actor.findUnique({ where: whereRef(ref), select: { id: true } });
+export async function resolveActor(db: Tx, ref: string, field: string, where: 'body' | 'query' = 'body') {
+  const row = await db.actor.findUnique({ where: whereRef(ref), select: { id: true, slug: true, name: true, kind: true } });
   if (!row) throw invalidField(where, field, `no actor with id or slug '${ref}'`);
-  return row.id;
+  return row;
+}
+
+export async function resolveActorId(db: Tx, ref: string, field: string): Promise<string> {
+  return (await resolveActor(db, ref, field)).id;
 }
 
 /** Names, as a 400 on a query parameter, every actor reference that matches no actor. */

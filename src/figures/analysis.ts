@@ -1,4 +1,4 @@
-import { assertActorsExist, resolveActorId } from '../actors/repository.js';
+import { assertActorsExist, resolveActor } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
 import { Params, actorRefs } from '../db/sql.js';
 import { encodeCursor, offsetFromCursor, parseSort } from '../http/pagination.js';
@@ -8,19 +8,15 @@ import type { DiscrepancyInput, LatestInput, SeriesInput } from './schemas.js';
 /** Questions asked of many figures at once: how a count grew, where it stands, where reporters disagree. */
 
 export async function figureSeries(db: Database, q: SeriesInput) {
-  const reporterId = await resolveActorId(db.prisma, q.reporter, 'reporter', 'query');
+  const reporter = await resolveActor(db.prisma, q.reporter, 'reporter', 'query');
   const p = new Params();
-  const where = [`f.metric = ${p.add(q.metric)}`, `f.reporter_id = ${p.add(reporterId)}::uuid`];
+  const where = [`f.metric = ${p.add(q.metric)}`, `f.reporter_id = ${p.add(reporter.id)}::uuid`];
   if (q.area) where.push(`lower(f.area) = lower(${p.add(q.area)})`);
   if (q.population) where.push(`lower(f.population) = lower(${p.add(q.population)})`);
   const rows = await db.query<FigureRow>(
     `${SELECT_FIGURES} WHERE ${where.join(' AND ')} ORDER BY f.as_of, f.created_at, f.id`,
     p.values,
   );
-  const reporter = await db.prisma.actor.findUniqueOrThrow({
-    where: { id: reporterId },
-    select: { id: true, slug: true, name: true, kind: true },
-  });
   return { metric: q.metric, reporter, points: rows.map(toFigure) };
 }
 

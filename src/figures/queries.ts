@@ -4,7 +4,7 @@ import { assertActorsExist } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
 import { Params, actorRefs, countRows, keyset, periodWithin } from '../db/sql.js';
 import { pageOf, parseSort } from '../http/pagination.js';
-import { type Precision, assertRange, formatPartialDate } from '../http/partial-date.js';
+import { type Precision, assertRange, cutDay } from '../http/partial-date.js';
 import { notFound } from '../http/problems.js';
 import type { Figure, FigureListInput } from './schemas.js';
 
@@ -58,7 +58,7 @@ export function toFigure(r: FigureRow): FigureOut {
     cumulative: r.cumulative,
     periodStart: r.period_start,
     periodEnd: r.period_end,
-    asOf: formatPartialDate(new Date(`${r.as_of}T00:00:00Z`), r.as_of_precision),
+    asOf: cutDay(r.as_of, r.as_of_precision),
     asOfPrecision: r.as_of_precision,
     reporter: r.reporter,
     statementId: r.statement_id,

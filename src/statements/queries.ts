@@ -3,7 +3,7 @@ import { assertActorsExist } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
 import { Params, actorRefs, countRows, keyset, periodWithin } from '../db/sql.js';
 import { encodeCursor, offsetFromCursor, parseSort } from '../http/pagination.js';
-import { type Precision, assertRange, formatPartialDate } from '../http/partial-date.js';
+import { type Precision, assertRange, cutDay } from '../http/partial-date.js';
 import { invalidField, notFound } from '../http/problems.js';
 import type { Statement, StatementListInput } from './schemas.js';
 import { type Shape, matchSql, selectStatements } from './sql.js';
@@ -46,7 +46,7 @@ function toStatement(r: Row): StatementOut {
     originalText: r.original_text,
     originalLanguage: r.original_language,
     kind: r.kind,
-    saidOn: formatPartialDate(new Date(`${r.said_on}T00:00:00Z`), r.said_precision),
+    saidOn: cutDay(r.said_on, r.said_precision),
     saidPrecision: r.said_precision,
     medium: r.medium,
     platform: r.platform,
