@@ -48,6 +48,12 @@ const cases: { name: string; url: string; sql: string; params: unknown[]; setup?
   { name: 'b-ceasefire', ...(await capture('/statements?q=ceasefire&limit=20')) },
   { name: 'b-cholera', ...(await capture('/statements?q=cholera&limit=20')) },
   { name: 'b-bloqueo', ...(await capture('/statements?q=bloqueo&limit=20')) },
+  { name: 'b-aleppo', ...(await capture('/statements?q=aleppo&limit=20')) },
+  { name: 'b-maracaibo', ...(await capture('/statements?q=maracaibo&limit=20')) },
+  { name: 'b-maracaibo-cholera', ...(await capture('/statements?q=maracaibo%20cholera&limit=20')) },
+  { name: 'b-havana-OR-cairo', ...(await capture('/statements?q=havana%20OR%20cairo&limit=20')) },
+  { name: 'b-ceasefire-relevance', ...(await capture('/statements?q=ceasefire&sort=relevance&limit=20')) },
+  { name: 'b-aleppo-relevance', ...(await capture('/statements?q=aleppo&sort=relevance&limit=20')) },
   { name: 'd-killed', ...(await capture('/figures?metric=killed&limit=20')) },
   { name: 'd-rare', ...(await capture('/figures?metric=journalists_killed&limit=20')) },
 ];
@@ -63,7 +69,7 @@ await app.close();
 
 const EXPECTED: Record<string, string[]> = {
   a: ['statements_speaker_id_said_on_id_idx'],
-  b: ['statements_search_text_idx', 'statements_search_original_idx'],
+  b: ['statements_search_all_idx'],
   d: ['figures_metric_as_of_id_idx'],
 };
 

@@ -74,6 +74,18 @@ describe('full-text search of statements', () => {
     expect(await found('genocidio -genocide')).not.toContain(X_POST);
   });
 
+  it('reads a hyphen inside a "quoted phrase" as part of the phrase, not as an exclusion', async () => {
+    expect(await found('"deafening -silence"')).toEqual([sid('raisi-silence')]);
+  });
+
+  it('keeps every statement an OR with an exclusion allows, not only those with the other word', async () => {
+    const withoutZionist = seededStatements((s) => !/zionist/i.test(words(s)));
+    expect(withoutZionist.length).toBeGreaterThan(5);
+    expect(await found('deafening OR -zionist')).toEqual(withoutZionist);
+    // "the" is an English stopword: what is left of the query is the exclusion.
+    expect(await found('the -zionist')).toEqual(withoutZionist);
+  });
+
   it('sorts by relevance, rank descending, and pages through it by cursor without repeats', async () => {
     const q = 'cuba OR genocide OR palestinian';
     const all = await search({ q, sort: 'relevance' });

@@ -6,7 +6,7 @@ import { encodeCursor, offsetFromCursor, parseSort } from '../http/pagination.js
 import { type Precision, assertRange, cutDay } from '../http/partial-date.js';
 import { invalidField, notFound } from '../http/problems.js';
 import type { Statement, StatementListInput } from './schemas.js';
-import { type Shape, matchSql, selectStatements } from './sql.js';
+import { type Shape, matchSql, rankSql, selectStatements } from './sql.js';
 
 type StatementOut = z.output<typeof Statement>;
 
@@ -124,22 +124,25 @@ export async function listStatements(db: Database, q: StatementListInput) {
 
   const shape: Shape = { ...shapeOf(q), search: search && { query: search.query, highlight: q.highlight } };
 
-  let order: string;
+  const whereSql = (conditions: string[]) => (conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '');
+  let sql: string;
   let offset = 0;
-  if (sort.field === 'relevance') {
+  if (sort.field === 'relevance' && search) {
+    // Rank every match but shape only the page: the JSON of a statement costs more than its rank.
     offset = offsetFromCursor(sort, q.cursor);
-    order = `ORDER BY rank DESC, s.id DESC OFFSET ${p.add(offset)}`;
+    const page = `(SELECT s.id, ${rankSql(search.query)} AS rank FROM statements s JOIN actors a ON a.id = s.speaker_id${whereSql(where)}
+      ORDER BY rank DESC, s.id DESC OFFSET ${p.add(offset)} LIMIT ${p.add(q.limit + 1)}) r JOIN statements s ON s.id = r.id`;
+    const ranked: Shape = { ...shape, search: { query: search.query, highlight: q.highlight, rank: 'r.rank' } };
+    sql = `${selectStatements(ranked, page)} ORDER BY r.rank DESC, s.id DESC`;
   } else {
     const bySaidOn = sort.field === 'saidOn';
     const page = keyset(p, sort, bySaidOn ? 's.said_on' : 's.created_at', bySaidOn ? 'date' : 'timestamptz', 's.id', q.cursor);
-    where.push(...page.where);
-    order = page.orderBy;
+    sql = `${selectStatements(shape)}${whereSql([...where, ...page.where])} ${page.orderBy} LIMIT ${p.add(q.limit + 1)}`;
   }
 
-  const whereSql = where.length ? ` WHERE ${where.join(' AND ')}` : '';
   const [rows, total] = await Promise.all([
     // Full-text plans depend on the words searched: those stay unprepared.
-    db.query<Row>(`${selectStatements(shape)}${whereSql} ${order} LIMIT ${p.add(q.limit + 1)}`, p.values, { prepare: !search }),
+    db.query<Row>(sql, p.values, { prepare: !search }),
     q.total ? countRows(db, 'statements s JOIN actors a ON a.id = s.speaker_id', countWhere, countValues) : undefined,
   ]);
   // An empty answer for an actor that does not exist is a typo, not a finding.
