@@ -1,6 +1,6 @@
 import { assertActorsExist, resolveActor } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
-import { Params, actorRefs } from '../db/sql.js';
+import { Params, actorRefs, oneOf } from '../db/sql.js';
 import { encodeCursor, offsetFromCursor, parseSort } from '../http/pagination.js';
 import { type FigureRow, SELECT_FIGURES, toFigure } from './queries.js';
 import type { DiscrepancyInput, LatestInput, SeriesInput } from './schemas.js';
@@ -23,7 +23,7 @@ export async function figureSeries(db: Database, q: SeriesInput) {
 export async function latestFigures(db: Database, q: LatestInput) {
   const p = new Params();
   const where: string[] = [];
-  if (q.metric) where.push(`metric = ANY(${p.add(q.metric)})`);
+  if (q.metric) where.push(oneOf(p, 'metric', q.metric));
   if (q.reporter) where.push(actorRefs(p, 'reporter_id', q.reporter));
   if (q.area) where.push(`lower(area) = lower(${p.add(q.area)})`);
   // One row per metric, reporter, area and population: the latest as-of, the newest entry on ties.
@@ -61,7 +61,7 @@ export async function figureDiscrepancies(db: Database, q: DiscrepancyInput) {
     // Lets the (metric, as_of) index narrow the pairs; a year-precision as-of spans up to 365 days.
     `b.as_of BETWEEN a.as_of - (${window} + 366) AND a.as_of + (${window} + 366)`,
   ];
-  if (q.metric) where.push(`a.metric = ANY(${p.add(q.metric)})`);
+  if (q.metric) where.push(oneOf(p, 'a.metric', q.metric));
   if (q.area) where.push(`lower(a.area) = lower(${p.add(q.area)})`);
   const pairs = await db.query<{ a: string; b: string; gap: number; overlap: boolean }>(
     `SELECT a.id AS a, b.id AS b, gap,

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { actorSummaryJson, citationsJson, isoTimestamp } from '../citations/sql.js';
 import { assertActorsExist } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
-import { Params, actorRefs, countRows, keyset, periodWithin } from '../db/sql.js';
+import { Params, actorRefs, countRows, keyset, oneOf, periodWithin } from '../db/sql.js';
 import { pageOf, parseSort } from '../http/pagination.js';
 import { type Precision, assertRange, cutDay } from '../http/partial-date.js';
 import { notFound } from '../http/problems.js';
@@ -81,7 +81,7 @@ export async function listFigures(db: Database, q: FigureListInput) {
   const sort = parseSort(q.sort, { asOf: 'date', createdAt: 'date' });
   const p = new Params();
   const where: string[] = [];
-  if (q.metric) where.push(`f.metric = ANY(${p.add(q.metric)})`);
+  if (q.metric) where.push(oneOf(p, 'f.metric', q.metric));
   if (q.reporter) where.push(actorRefs(p, 'f.reporter_id', q.reporter));
   where.push(...periodWithin(p, 'f.as_of', 'f.as_of_precision', q.from, q.to));
   if (q.area) where.push(`lower(f.area) = lower(${p.add(q.area)})`);
