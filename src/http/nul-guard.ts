@@ -18,7 +18,9 @@ function nulPaths(value: unknown, path: string[] = [], found: string[] = []): st
  * with the field named, instead of failing in the database.
  */
 export const nulGuard = fp(async (app: FastifyInstance) => {
-  app.addHook('preValidation', async (req: FastifyRequest) => {
+  app.addHook('preValidation', (req: FastifyRequest, _reply, done) => {
+    // Params and query come from the URL, where U+0000 can only arrive percent-encoded.
+    if (req.body === undefined && !req.url.includes('%00')) return done();
     const errors: FieldError[] = [];
     for (const [where, value] of [
       ['params', req.params],
@@ -28,8 +30,7 @@ export const nulGuard = fp(async (app: FastifyInstance) => {
       for (const field of nulPaths(value))
         errors.push({ in: where, field, message: 'contains a NUL character (U+0000), which cannot be stored' });
     }
-    if (errors.length) {
-      throw new ProblemError('validation-failed', errors.map((e) => `${e.in}.${e.field}: ${e.message}`).join('; '), { errors });
-    }
+    if (!errors.length) return done();
+    done(new ProblemError('validation-failed', errors.map((e) => `${e.in}.${e.field}: ${e.message}`).join('; '), { errors }));
   });
 });
