@@ -83,7 +83,7 @@ describe('the latest figures', () => {
   /** Checks one figure per key, each the latest as-of of all figures with that key. */
   async function checkLatest(query = '') {
     const all = (await get(`/figures?limit=100&${query}`)).data as Fig[];
-    const latest = (await get(`/figures/latest?${query}`)).data as Fig[];
+    const latest = (await get(`/figures/latest?limit=100&${query}`)).data as Fig[];
     const keys = latest.map(keyOf);
     expect(new Set(keys).size).toBe(keys.length);
     expect([...keys].sort()).toEqual([...new Set(all.map(keyOf))].sort());
@@ -119,10 +119,28 @@ describe('the latest figures', () => {
     await remove(first, second);
   });
 
+  it('pages through every latest figure by cursor, without repeats, with a Link to the next page', async () => {
+    const everything = (await get('/figures/latest?limit=100')).data as Fig[];
+    expect(everything.length).toBeGreaterThan(4);
+    const seen: string[] = [];
+    let url: string | null = '/figures/latest?limit=3';
+    while (url) {
+      const res: { body: { data: Fig[]; nextCursor: string | null }; headers: Record<string, string> } = await ctx.api
+        .get(url)
+        .expect(200);
+      expect(res.body.data.length).toBeLessThanOrEqual(3);
+      seen.push(...res.body.data.map((f: Fig) => f.id));
+      const next: string | null = res.headers.link?.match(/^<([^>]+)>; rel="next"$/)?.[1] ?? null;
+      expect(next === null).toBe(res.body.nextCursor === null);
+      url = next;
+    }
+    expect(seen).toEqual(everything.map((f) => f.id));
+  });
+
   it('filters by metric', async () => {
     const killed = await checkLatest('metric=killed');
     expect(killed.every((f) => f.metric === 'killed')).toBe(true);
-    const everything = (await get('/figures/latest')).data as Fig[];
+    const everything = (await get('/figures/latest?limit=100')).data as Fig[];
     expect(killed.map((f) => f.id).sort()).toEqual(
       everything
         .filter((f) => f.metric === 'killed')

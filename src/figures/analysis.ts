@@ -21,21 +21,33 @@ export async function figureSeries(db: Database, q: SeriesInput) {
 }
 
 export async function latestFigures(db: Database, q: LatestInput) {
+  const sort = parseSort('latest', {});
+  const offset = offsetFromCursor(sort, q.cursor);
   const p = new Params();
   const where: string[] = [];
   if (q.metric) where.push(oneOf(p, 'metric', q.metric));
   if (q.reporter) where.push(actorRefs(p, 'reporter_id', q.reporter));
   if (q.area) where.push(`lower(area) = lower(${p.add(q.area)})`);
   // One row per metric, reporter, area and population: the latest as-of, the newest entry on ties.
-  const latest = `SELECT DISTINCT ON (metric, reporter_id, area, population) id FROM figures
+  // Paged, as there are as many as there are reporters of each metric in each place; only the page
+  // is shaped into JSON.
+  const latest = `SELECT DISTINCT ON (metric, reporter_id, area, population) id, metric, as_of FROM figures
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY metric, reporter_id, area, population, as_of DESC, created_at DESC, id DESC`;
+  const page = `(SELECT id, metric, as_of FROM (${latest}) l ORDER BY metric, as_of DESC, id
+    OFFSET ${p.add(offset)} LIMIT ${p.add(q.limit + 1)})`;
   const rows = await db.query<FigureRow>(
-    `${SELECT_FIGURES} WHERE f.id IN (${latest}) ORDER BY f.metric, f.as_of DESC, f.id`,
+    `${SELECT_FIGURES} WHERE f.id IN (SELECT id FROM ${page} pg) ORDER BY f.metric, f.as_of DESC, f.id`,
     p.values,
   );
   if (rows.length === 0 && q.reporter) await assertActorsExist(db.prisma, q.reporter, 'reporter');
-  return { data: rows.map(toFigure) };
+  const more = rows.length > q.limit;
+  const shown = more ? rows.slice(0, q.limit) : rows;
+  const last = shown.at(-1);
+  return {
+    data: shown.map(toFigure),
+    nextCursor: more && last ? encodeCursor(sort, { id: last.id, latest: String(offset + q.limit) }) : null,
+  };
 }
 
 // First and last day of a figure's as-of period.
@@ -49,9 +61,11 @@ export async function figureDiscrepancies(db: Database, q: DiscrepancyInput) {
   const p = new Params();
   const window = `${p.add(q.window)}::int`;
   const where = [
-    'a.metric = b.metric',
-    'a.area IS NOT DISTINCT FROM b.area',
-    'a.population IS NOT DISTINCT FROM b.population',
+    // Null-safe equality spelt so that PostgreSQL can hash-join on it (IS NOT DISTINCT FROM cannot be).
+    "coalesce(a.area, '') = coalesce(b.area, '')",
+    '(a.area IS NULL) = (b.area IS NULL)',
+    "coalesce(a.population, '') = coalesce(b.population, '')",
+    '(a.population IS NULL) = (b.population IS NULL)',
     'a.value <> b.value',
     'a.id < b.id',
     // Different reporters, or the same reporter relayed by sources that have nothing in common.

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { registerCrud } from '../http/crud.js';
 import { pageEnvelope, withNextLink } from '../http/pagination.js';
 import { figureDiscrepancies, figureSeries, latestFigures } from './analysis.js';
@@ -43,9 +42,9 @@ export const figureRoutes: FastifyPluginAsync = async (app) => {
       summary: 'The latest figure per metric, reporter, area and population',
       tags,
       querystring: LatestQuery,
-      response: { 200: z.object({ data: z.array(Figure) }), ...errors(400) },
+      response: { 200: pageEnvelope(Figure), ...errors(400) },
     },
-    handler: (req) => latestFigures(app.db, req.query),
+    handler: async (req, reply) => withNextLink(req, reply, await latestFigures(app.db, req.query)),
   });
 
   r.get('/figures/discrepancies', {

@@ -166,6 +166,8 @@ export const LatestQuery = z.strictObject({
   metric: listParam(Metric).optional().describe('Only these metrics.'),
   reporter: listParam(reporterRef).optional().describe('Only these reporters (id or slug).'),
   area: z.string().min(1).max(300).optional().describe('Only this area (case-insensitive).'),
+  limit: pageQuery.limit,
+  cursor: pageQuery.cursor,
 });
 
 export const DiscrepancyQuery = z.strictObject({

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "figures_metric_reporter_id_area_population_as_of_created_at_idx" ON "figures"("metric", "reporter_id", "area", "population", "as_of" DESC, "created_at" DESC, "id" DESC);
