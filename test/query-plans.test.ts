@@ -78,6 +78,14 @@ describe('the hot queries can be served by their indexes', () => {
     expect(await indexesFor('/statements?from=2023-12&to=2023-12', ['enable_seqscan'])).toContain('statements_said_on_id_idx');
   });
 
+  it.each([
+    ['/statements?sort=-createdAt', 'statements_created_at_id_idx'],
+    ['/figures?sort=createdAt', 'figures_created_at_id_idx'],
+    ['/figures/latest', 'figures_metric_reporter_id_area_population_as_of_created_at_idx'],
+  ])('%s: %s', async (url, index) => {
+    expect(await indexesFor(url, ['enable_seqscan'])).toContain(index);
+  });
+
   it('figures of one metric: figures_metric_as_of_id_idx', async () => {
     expect(await indexesFor('/figures?metric=killed', ['enable_seqscan'])).toContain('figures_metric_as_of_id_idx');
   });
