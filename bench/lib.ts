@@ -136,3 +136,27 @@ export function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i];
 }
+
+/**
+ * Latency of single requests, one at a time, in-process (`app.inject`): what one reader sees without
+ * the network. Each URL is warmed up 5 times, then timed `runs` times; prints p50 and p99 per URL.
+ */
+export async function timeRequests(
+  app: { inject(opts: { url: string }): Promise<{ statusCode: number }> },
+  urls: readonly string[],
+  runs: number,
+) {
+  for (const url of urls) {
+    for (let i = 0; i < 5; i++) await app.inject({ url });
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      const res = await app.inject({ url });
+      times.push(performance.now() - t);
+      if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode}`);
+    }
+    times.sort((a, b) => a - b);
+    const q = (p: number) => percentile(times, p).toFixed(2).padStart(8);
+    console.log(`p50 ${q(50)} ms  p99 ${q(99)} ms  ${decodeURIComponent(url)}`);
+  }
+}

@@ -8,6 +8,8 @@ interface Result {
   server: string;
   endpoint: string;
   node: string;
+  /** What the server ran on when that is not `node` (Platformatic on Node 22, PostgREST); older files lack it. */
+  runtime?: string;
   round: number;
   date: string;
   rps: number;
@@ -47,13 +49,21 @@ const ENDPOINTS: Record<string, string> = {
   d: '(d) figures metric=killed',
   e: '(e) actors q=<name>',
 };
-const ORDER = ['attest', 'raw', 'prisma', 'attest-proposed', 'raw-prepared', 'raw-in-subquery'];
+const ORDER = [
+  'attest',
+  'raw',
+  'prisma',
+  'raw-prepared',
+  'raw-in-subquery',
+  'platformatic',
+  'postgrest',
+  'postgrest-slug',
+];
 // The raw peer running the same SQL as each server, for a like-for-like ratio.
 // Attest sends (a) and (c) as named prepared statements since 2026-11-22 ~16:45 UTC.
 const SAME_SQL: Record<string, Record<string, string>> = {
   attest: { a: 'raw-prepared', c: 'raw-prepared' },
   prisma: { a: 'raw', c: 'raw' },
-  'attest-proposed': { a: 'raw-prepared', c: 'raw-prepared' },
 };
 
 const groups = new Map<string, Result[]>();
@@ -82,8 +92,10 @@ for (const r of rows) {
   const bad =
     (r.non2xx || r.socket_errors ? ` ⚠ ${r.non2xx} non-2xx, ${r.socket_errors} socket errors` : '') +
     (r.clean === false ? ' ⚠ other processes busy during the run' : '');
+  // A server that does not run on the Node of the row (Platformatic needs Node 22; PostgREST is Haskell) says so.
+  const server = r.runtime && r.runtime !== `node ${r.node}` ? `${r.server} (${r.runtime})` : r.server;
   console.log(
-    `| ${r.node} | ${ENDPOINTS[r.endpoint] ?? r.endpoint} | ${r.server} | ${fmt(r.rps, 0)} | ${fmt(r.p50_ms, 2)} | ${fmt(r.p99_ms, 2)} | ${ratio} | ${sameRatio} | ${fmt(r.server_cpu_ms_per_req, 2)} | ${fmt(r.pg_cpu_ms_per_req, 2)} | ${r.server_cpu_pct} / ${r.pg_cpu_pct} / ${r.wrk_cpu_pct} / ${r.other_cpu_pct} | ${r.all.join(', ')}${bad} |`,
+    `| ${r.node} | ${ENDPOINTS[r.endpoint] ?? r.endpoint} | ${server} | ${fmt(r.rps, 0)} | ${fmt(r.p50_ms, 2)} | ${fmt(r.p99_ms, 2)} | ${ratio} | ${sameRatio} | ${fmt(r.server_cpu_ms_per_req, 2)} | ${fmt(r.pg_cpu_ms_per_req, 2)} | ${r.server_cpu_pct} / ${r.pg_cpu_pct} / ${r.wrk_cpu_pct} / ${r.other_cpu_pct} | ${r.all.join(', ')}${bad} |`,
   );
 }
 const dates = results.map((r) => r.date).sort();

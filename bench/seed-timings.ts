@@ -4,6 +4,7 @@ import { buildApp } from '../src/app.js';
 import { openDatabase } from '../src/db/database.js';
 import { applyMigrations } from '../src/db/migrations.js';
 import { loadSeed } from '../src/seed/load.js';
+import { timeRequests } from './lib.js';
 
 const QUERIES = [
   '/actors/miguel-diaz-canel/statements?from=2024-03&to=2024-03&q=Gaza%20OR%20Palestine',
@@ -23,18 +24,6 @@ await loadSeed(db);
 const app = await buildApp({ database: db });
 await app.ready();
 console.log(`${RUNS} runs each, after 5 warm-up runs; embedded database (PGlite), in-process (app.inject)`);
-for (const url of QUERIES) {
-  for (let i = 0; i < 5; i++) await app.inject({ url });
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    const res = await app.inject({ url });
-    times.push(performance.now() - t);
-    if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode}`);
-  }
-  times.sort((a, b) => a - b);
-  const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(2);
-  console.log(`p50 ${q(0.5)} ms  p99 ${q(0.99)} ms  ${url}`);
-}
+await timeRequests(app, QUERIES, RUNS);
 await app.close();
 await db.close();
