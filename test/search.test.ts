@@ -131,6 +131,21 @@ describe('full-text search of statements', () => {
     expect(englishOnly.highlight).toEqual({ text: expect.stringContaining('<mark>genocide</mark>'), originalText: null });
   });
 
+  it('answers 400 naming sort when relevance is asked of exclusions alone, which rank nothing', async () => {
+    const res = await ctx.api.get('/statements').query({ q: '-genocide -"deafening silence"', sort: 'relevance' }).expect(400);
+    expect(fieldsOf(res.body)).toEqual(['sort']);
+    // The same query sorted by date is a fine question: everything but those.
+    const rest = await found('-genocide -"deafening silence"');
+    expect(rest).toEqual(seededStatements((s) => !/\bgenocid(e|es|al)\b|deafening silence/i.test(words(s))));
+  });
+
+  it('applies every one of many exclusions (checked together, as one query)', async () => {
+    const many = Array.from({ length: 80 }, (_, i) => `-zz${i}`).join(' ');
+    expect(await found(`genocide ${many} -zionist`)).toEqual(
+      seededStatements((s) => saysGenocide(s) && !/zionist/i.test(words(s))),
+    );
+  });
+
   it('answers 400 naming sort or highlight when they come without q', async () => {
     const sort = await ctx.api.get('/statements?sort=relevance').expect(400);
     expect(sort.body.code).toBe('validation-failed');

@@ -6,7 +6,7 @@ import { encodeCursor, offsetFromCursor, parseSort } from '../http/pagination.js
 import { type Precision, assertRange, cutDay } from '../http/partial-date.js';
 import { invalidField, notFound } from '../http/problems.js';
 import type { Statement, StatementListInput } from './schemas.js';
-import { type Shape, matchSql, rankSql, selectStatements } from './sql.js';
+import { type Shape, matchSql, rankSql, selectStatements, splitSearch } from './sql.js';
 
 type StatementOut = z.output<typeof Statement>;
 
@@ -93,6 +93,9 @@ export async function getStatement(db: Database, id: string, shape: Shape = DEFA
 /** Parameters that only make sense together are checked here, with the field to blame. */
 function checkCombinations(q: StatementListInput) {
   if (q.sort === 'relevance' && !q.q) throw invalidField('query', 'sort', 'relevance needs a search query q');
+  // Only exclusions match nearly everything, and rank nothing.
+  if (q.sort === 'relevance' && q.q && !splitSearch(q.q).positive)
+    throw invalidField('query', 'sort', 'relevance needs a word or phrase to look for in q, not only exclusions');
   if (q.highlight && !q.q) throw invalidField('query', 'highlight', 'needs a search query q');
   assertRange(q.from, q.to);
 }

@@ -177,7 +177,7 @@ export const StatementFilters = {
   source: Uuid.optional().describe('Cited by this source.'),
   publisher: z.string().min(1).max(300).optional().describe('Cited by a source from this publisher (case-insensitive).'),
   sort: sortParam(STATEMENT_SORTS, '-saidOn').describe(
-    'Sort key; a leading `-` sorts descending. `relevance` needs `q`. Ties are broken by id, so the order is stable.',
+    'Sort key; a leading `-` sorts descending. `relevance` needs `q` with at least one word or phrase to look for (not only exclusions). Ties are broken by id, so the order is stable.',
   ),
   highlight: BoolParam.describe('With `q`: add `highlight` with the matches marked.'),
   include: includeParam(STATEMENT_INCLUDES).describe(
