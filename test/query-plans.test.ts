@@ -86,6 +86,17 @@ describe('the hot queries can be served by their indexes', () => {
     expect(await indexesFor(url, ['enable_seqscan'])).toContain(index);
   });
 
+  it.each([
+    ['/statements?tag=GenocidioEnGaza', ['statements_tags_lower_idx']],
+    ['/statements?language=ES', ['statements_language_lower_idx', 'statements_original_language_lower_idx']],
+    ['/figures?area=gaza%20strip', ['figures_area_lower_idx']],
+    ['/figures?population=palestinians', ['figures_population_lower_idx']],
+  ])('case-insensitive filter %s: %s', async (url, expected) => {
+    // The date-ordered walk is ruled out too, so only the filter's own index is left.
+    const used = await indexesFor(url, NO_SCANS);
+    for (const index of expected) expect(used).toContain(index);
+  });
+
   it('figures of one metric: figures_metric_as_of_id_idx', async () => {
     expect(await indexesFor('/figures?metric=killed', ['enable_seqscan'])).toContain('figures_metric_as_of_id_idx');
   });

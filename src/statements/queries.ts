@@ -114,7 +114,7 @@ function filters(p: Params, q: StatementListInput): string[] {
   }
   if (q.tag) {
     const tags = p.add(q.tag.map((t) => t.replace(/^#/, '').toLowerCase()));
-    where.push(`EXISTS (SELECT 1 FROM unnest(s.tags) t WHERE lower(t) = ANY(${tags}))`);
+    where.push(`attest_lower_tags(s.tags) && ${tags}::text[]`);
   }
   if (q.source)
     where.push(`EXISTS (SELECT 1 FROM citations c WHERE c.statement_id = s.id AND c.source_id = ${p.add(q.source)}::uuid)`);
