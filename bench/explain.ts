@@ -16,7 +16,10 @@ import { BENCH_DATABASE_URL, pgTextArray } from './lib.js';
 const outDir = process.argv[2] ?? 'bench/.out/explain';
 const db = await openDatabase({ kind: 'postgres', url: BENCH_DATABASE_URL });
 // The session settings of Attest's pool (src/db/database.ts).
-const client = new pg.Client({ connectionString: BENCH_DATABASE_URL, options: '-c max_parallel_workers_per_gather=0' });
+const client = new pg.Client({
+  connectionString: BENCH_DATABASE_URL,
+  options: '-c max_parallel_workers_per_gather=0 -c jit=off',
+});
 await client.connect();
 
 // The busiest speaker, and a busy one from the middle of the top 50.
