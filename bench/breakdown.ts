@@ -33,7 +33,7 @@ import { z } from 'zod';
 import { buildApp } from '../src/app.js';
 import { type Database, openDatabase } from '../src/db/database.js';
 import { pageEnvelope } from '../src/http/pagination.js';
-import { listStatements } from '../src/statements/queries.js';
+import { type StatementRow, listStatements, toStatement } from '../src/statements/queries.js';
 import { Statement, StatementListQuery } from '../src/statements/schemas.js';
 import { BENCH_DATABASE_URL, percentile } from './lib.js';
 
@@ -164,39 +164,13 @@ await appNoDb.close();
 
 // bench/raw-server.ts's handler in the same harness: bare Fastify, the same rows, mapping and JSON.
 const rawApp = Fastify({ logger: false });
-const rowsByUrl = new Map(captured.map((c) => [c.url, c.rows as Record<string, unknown>[]]));
+const rowsByUrl = new Map(captured.map((c) => [c.url, c.rows as StatementRow[]]));
 rawApp.get('/statements', async (req) => {
   const rows = rowsByUrl.get(req.url)!;
   const page = rows.slice(0, 20);
   const last = page.at(-1)!;
   return {
-    data: page.map((r) => ({
-      id: r.id,
-      speaker: r.speaker,
-      text: r.text,
-      language: r.language,
-      originalText: r.original_text,
-      originalLanguage: r.original_language,
-      kind: r.kind,
-      saidOn:
-        r.said_precision === 'year'
-          ? String(r.said_on).slice(0, 4)
-          : r.said_precision === 'month'
-            ? String(r.said_on).slice(0, 7)
-            : r.said_on,
-      saidPrecision: r.said_precision,
-      medium: r.medium,
-      platform: r.platform,
-      location: r.location,
-      occasion: r.occasion,
-      tags: r.tags,
-      verification: r.verification,
-      notes: r.notes,
-      involved: r.involved,
-      citations: r.citations,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-    })),
+    data: page.map(toStatement),
     nextCursor: rows.length > 20 ? Buffer.from(JSON.stringify(['-saidOn', last.said_on, last.id])).toString('base64url') : null,
   };
 });

@@ -12,6 +12,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { applyMigrations } from '../src/db/migrations.js';
+import { Medium } from '../src/statements/schemas.js';
 import { BENCH_DATABASE_URL, Rng, Sampler, benchDatabaseName, ms, pgTextArray, slugify, withDatabase } from './lib.js';
 import * as V from './vocab.js';
 
@@ -20,6 +21,8 @@ const ACTORS = Number(process.env.ACTORS ?? Math.max(100, Math.round(STATEMENTS 
 const SOURCES = Number(process.env.SOURCES ?? Math.max(100, Math.round(STATEMENTS / 10)));
 const FIGURES = Number(process.env.FIGURES ?? Math.round(STATEMENTS / 4));
 const SEED = Number(process.env.SEED ?? 1);
+// Every medium but social_media, which goes with social_media_post statements.
+const SPOKEN_MEDIA = Medium.options.filter((m) => m !== 'social_media');
 const BATCH = 2_000;
 
 const rng = new Rng(SEED);
@@ -397,22 +400,7 @@ const statementIds: string[] = [];
       ['paraphrase', 20],
       ['official_statement', 15],
     ] as const);
-    const medium =
-      kind === 'social_media_post'
-        ? 'social_media'
-        : rng.chance(0.15)
-          ? null
-          : rng.pick([
-              'speech',
-              'rally',
-              'meeting',
-              'interview',
-              'press_conference',
-              'press_release',
-              'broadcast',
-              'document',
-              'other',
-            ] as const);
+    const medium = kind === 'social_media_post' ? 'social_media' : rng.chance(0.15) ? null : rng.pick(SPOKEN_MEDIA);
     const lang = rng.weighted([
       ['en', 70],
       ['en<es', 18],

@@ -19,6 +19,7 @@
 import Fastify from 'fastify';
 import pg from 'pg';
 import { Params, actorRefs, periodWithin } from '../src/db/sql.js';
+import { type StatementRow, toStatement } from '../src/statements/queries.js';
 import { selectStatements } from '../src/statements/sql.js';
 import { BENCH_DATABASE_URL } from './lib.js';
 
@@ -51,53 +52,6 @@ function listSql(actor: string, from: string | undefined, to: string | undefined
 const query = <T extends object>(name: string, text: string, values: unknown[]) =>
   pool.query<T>(PREPARED ? { name, text, values } : { text, values });
 
-interface Row {
-  id: string;
-  text: string;
-  language: string;
-  original_text: string | null;
-  original_language: string | null;
-  kind: string;
-  said_on: string;
-  said_precision: 'day' | 'month' | 'year';
-  medium: string | null;
-  platform: string | null;
-  location: string | null;
-  occasion: string | null;
-  tags: string[];
-  verification: string;
-  notes: string | null;
-  created_at: string;
-  updated_at: string;
-  speaker: unknown;
-  involved: unknown;
-  citations: unknown;
-}
-
-// Same output as Attest's toStatement, written directly.
-const toStatement = (r: Row) => ({
-  id: r.id,
-  speaker: r.speaker,
-  text: r.text,
-  language: r.language,
-  originalText: r.original_text,
-  originalLanguage: r.original_language,
-  kind: r.kind,
-  saidOn: r.said_precision === 'year' ? r.said_on.slice(0, 4) : r.said_precision === 'month' ? r.said_on.slice(0, 7) : r.said_on,
-  saidPrecision: r.said_precision,
-  medium: r.medium,
-  platform: r.platform,
-  location: r.location,
-  occasion: r.occasion,
-  tags: r.tags,
-  verification: r.verification,
-  notes: r.notes,
-  involved: r.involved,
-  citations: r.citations,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
 const app = Fastify({ logger: false });
 
 app.get('/statements', async (req, reply) => {
@@ -105,7 +59,7 @@ app.get('/statements', async (req, reply) => {
   if (!q.actor) return reply.code(400).send({ error: 'actor is required here' });
   const limit = Math.min(100, Math.max(1, Number(q.limit ?? 20) || 20));
   const { text, values } = listSql(q.actor, q.from, q.to, limit);
-  const { rows } = await query<Row>('list', text, values);
+  const { rows } = await query<StatementRow>('list', text, values);
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page.at(-1);
@@ -114,7 +68,7 @@ app.get('/statements', async (req, reply) => {
 });
 
 app.get('/statements/:id', async (req, reply) => {
-  const { rows } = await query<Row>('one', ONE, [(req.params as { id: string }).id]);
+  const { rows } = await query<StatementRow>('one', ONE, [(req.params as { id: string }).id]);
   if (!rows[0]) return reply.code(404).send({ error: 'not found' });
   return toStatement(rows[0]);
 });

@@ -49,16 +49,7 @@ const ENDPOINTS: Record<string, string> = {
   d: '(d) figures metric=killed',
   e: '(e) actors q=<name>',
 };
-const ORDER = [
-  'attest',
-  'raw',
-  'prisma',
-  'raw-prepared',
-  'raw-in-subquery',
-  'platformatic',
-  'postgrest',
-  'postgrest-slug',
-];
+const ORDER = ['attest', 'raw', 'prisma', 'raw-prepared', 'raw-in-subquery', 'platformatic', 'postgrest', 'postgrest-slug'];
 // The raw peer running the same SQL as each server, for a like-for-like ratio.
 // Attest sends (a) and (c) as named prepared statements since 2026-11-22 ~16:45 UTC.
 const SAME_SQL: Record<string, Record<string, string>> = {

@@ -1,9 +1,5 @@
-import supertest from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, buildApp } from '../src/app.js';
-import type { Database } from '../src/db/database.js';
-import { loadSeed } from '../src/seed/load.js';
-import { freshDatabase } from './helpers/database.js';
+import { describe, expect, it } from 'vitest';
+import { useApp } from './helpers/app.js';
 import { DIAZ } from './helpers/seed.js';
 
 /*
@@ -15,37 +11,24 @@ import { DIAZ } from './helpers/seed.js';
  * answer. A condition rewritten so that its index no longer serves it fails here.
  */
 
-let app: App;
-let db: Database;
-let drop: () => Promise<void>;
 const sent: { sql: string; params: unknown[] }[] = [];
-
-beforeAll(async () => {
-  const fresh = await freshDatabase();
-  db = fresh.db;
-  drop = fresh.drop;
-  await loadSeed(db);
-  const spy: Database = {
+const ctx = useApp({
+  seed: true,
+  wrap: (db) => ({
     ...db,
     query: (sql, params = [], options) => {
       sent.push({ sql, params });
       return db.query(sql, params, options);
     },
-  };
-  app = await buildApp({ database: spy });
-  await app.ready();
-});
-afterAll(async () => {
-  await app?.close();
-  await drop?.();
+  }),
 });
 
 /** The indexes PostgreSQL would use for the first query the request sends. */
 async function indexesFor(url: string, settings: string[]): Promise<string[]> {
   sent.length = 0;
-  await supertest(app.server).get(url).expect(200);
+  await ctx.api.get(url).expect(200);
   const [{ sql, params }] = sent;
-  const [row] = await db.prisma.$transaction(async (tx) => {
+  const [row] = await ctx.db.prisma.$transaction(async (tx) => {
     for (const s of settings) await tx.$executeRawUnsafe(`SET LOCAL ${s} = off`);
     return tx.$queryRawUnsafe<{ 'QUERY PLAN': unknown }[]>(`EXPLAIN (FORMAT JSON) ${sql}`, ...params);
   });

@@ -1,7 +1,7 @@
 import { assertActorsExist, resolveActor } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
 import { Params, actorRefs, oneOf } from '../db/sql.js';
-import { encodeCursor, offsetFromCursor, parseSort } from '../http/pagination.js';
+import { encodeCursor, offsetFromCursor, pageOf, parseSort } from '../http/pagination.js';
 import { type FigureRow, SELECT_FIGURES, toFigure } from './queries.js';
 import type { DiscrepancyInput, LatestInput, SeriesInput } from './schemas.js';
 
@@ -41,13 +41,8 @@ export async function latestFigures(db: Database, q: LatestInput) {
     p.values,
   );
   if (rows.length === 0 && q.reporter) await assertActorsExist(db.prisma, q.reporter, 'reporter');
-  const more = rows.length > q.limit;
-  const shown = more ? rows.slice(0, q.limit) : rows;
-  const last = shown.at(-1);
-  return {
-    data: shown.map(toFigure),
-    nextCursor: more && last ? encodeCursor(sort, { id: last.id, latest: String(offset + q.limit) }) : null,
-  };
+  const { data, nextCursor } = pageOf(rows, q.limit, sort, () => String(offset + q.limit));
+  return { data: data.map(toFigure), nextCursor };
 }
 
 // First and last day of a figure's as-of period.

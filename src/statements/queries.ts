@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { assertActorsExist } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
 import { Params, actorRefs, countRows, keyset, periodWithin } from '../db/sql.js';
-import { encodeCursor, offsetFromCursor, parseSort } from '../http/pagination.js';
+import { offsetFromCursor, pageOf, parseSort } from '../http/pagination.js';
 import { type Precision, assertRange, cutDay } from '../http/partial-date.js';
 import { invalidField, notFound } from '../http/problems.js';
 import type { Statement, StatementListInput } from './schemas.js';
@@ -11,7 +11,7 @@ import { type Shape, matchSql, rankSql, selectStatements, splitSearch } from './
 type StatementOut = z.output<typeof Statement>;
 
 // Column types as the SQL produces them: JSON columns arrive parsed.
-interface Row {
+export interface StatementRow {
   id: string;
   text: string;
   language: string;
@@ -37,7 +37,7 @@ interface Row {
   highlight_original?: string | null;
 }
 
-function toStatement(r: Row): StatementOut {
+export function toStatement(r: StatementRow): StatementOut {
   return {
     id: r.id,
     speaker: r.speaker,
@@ -85,7 +85,7 @@ function selectById(shape: Shape): string {
 }
 
 export async function getStatement(db: Database, id: string, shape: Shape = DEFAULT_SHAPE): Promise<StatementOut> {
-  const [row] = await db.query<Row>(selectById(shape), [id], { prepare: true });
+  const [row] = await db.query<StatementRow>(selectById(shape), [id], { prepare: true });
   if (!row) throw notFound('statement', id);
   return toStatement(row);
 }
@@ -155,17 +155,14 @@ export async function listStatements(db: Database, q: StatementListInput) {
 
   const [rows, total] = await Promise.all([
     // Full-text plans depend on the words searched: those stay unprepared.
-    db.query<Row>(sql, p.values, { prepare: !search }),
+    db.query<StatementRow>(sql, p.values, { prepare: !search }),
     q.total ? countRows(db, 'statements s JOIN actors a ON a.id = s.speaker_id', countWhere, countValues) : undefined,
   ]);
   // An empty answer for an actor that does not exist is a typo, not a finding.
   if (rows.length === 0 && q.actor) await assertActorsExist(db.prisma, q.actor, 'actor');
 
-  const more = rows.length > q.limit;
-  const page = more ? rows.slice(0, q.limit) : rows;
-  const last = page.at(-1);
-  const cursorValue =
-    sort.field === 'relevance' ? String(offset + q.limit) : sort.field === 'saidOn' ? last?.said_on : last?.created_at;
-  const nextCursor = more && last ? encodeCursor(sort, { id: last.id, [sort.field]: cursorValue }) : null;
-  return { data: page.map(toStatement), nextCursor, ...(total === undefined ? {} : { total }) };
+  const { data, nextCursor } = pageOf(rows, q.limit, sort, (last) =>
+    sort.field === 'relevance' ? String(offset + q.limit) : sort.field === 'saidOn' ? last.said_on : last.created_at,
+  );
+  return { data: data.map(toStatement), nextCursor, ...(total === undefined ? {} : { total }) };
 }

@@ -15,7 +15,14 @@ export interface TestContext {
  * Builds the app on a fresh database for the enclosing test file (seeded when
  * asked) and tears both down afterwards. Requests go through HTTP via supertest.
  */
-export function useApp(options: { seed?: boolean; bodyLimit?: number } = {}): TestContext {
+export function useApp(
+  options: {
+    seed?: boolean;
+    bodyLimit?: number;
+    /** Wraps the database the app is given (to watch what it sends); `ctx.db` stays the real one. */
+    wrap?: (db: Database) => Database;
+  } = {},
+): TestContext {
   const ctx = {} as TestContext;
   let drop: () => Promise<void>;
   beforeAll(async () => {
@@ -23,7 +30,7 @@ export function useApp(options: { seed?: boolean; bodyLimit?: number } = {}): Te
     drop = fresh.drop;
     if (options.seed) await loadSeed(fresh.db);
     ctx.db = fresh.db;
-    ctx.app = await buildApp({ database: fresh.db, bodyLimit: options.bodyLimit });
+    ctx.app = await buildApp({ database: options.wrap?.(fresh.db) ?? fresh.db, bodyLimit: options.bodyLimit });
     await ctx.app.ready();
     ctx.api = supertest.agent(ctx.app.server);
   });
