@@ -137,6 +137,22 @@ describe('the latest figures', () => {
     expect(seen).toEqual(everything.map((f) => f.id));
   });
 
+  it('answers 400 naming limit, cursor or the unknown parameter when paging is asked badly', async () => {
+    const discrepancyCursor = (await get('/figures/discrepancies?window=120&limit=1')).nextCursor as string;
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=101', 'limit'],
+      ['limit=some', 'limit'],
+      ['cursor=not-a-cursor', 'cursor'],
+      [`cursor=${discrepancyCursor}`, 'cursor'],
+      [`cursor=${'x'.repeat(501)}`, 'cursor'],
+      ['page=2', 'page'],
+    ]) {
+      const res = await ctx.api.get(`/figures/latest?${query}`).expect(400);
+      expect(fieldsOf(res.body)).toEqual([field]);
+    }
+  });
+
   it('filters by metric', async () => {
     const killed = await checkLatest('metric=killed');
     expect(killed.every((f) => f.metric === 'killed')).toBe(true);
