@@ -32,7 +32,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { buildApp } from '../src/app.js';
 import { type Database, openDatabase } from '../src/db/database.js';
-import { pageEnvelope } from '../src/http/pagination.js';
+import { pageEnvelope } from '../src/core/pagination.js';
 import { type StatementRow, listStatements, toStatement } from '../src/statements/queries.js';
 import { Statement, StatementListQuery } from '../src/statements/schemas.js';
 import { BENCH_DATABASE_URL, percentile } from './lib.js';

@@ -23,7 +23,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { formatDay, latestStart, parsePartialDate, periodEnd } from '../src/http/partial-date.js';
+import { formatDay, latestStart, parsePartialDate, periodEnd } from '../src/core/partial-date.js';
 import { BENCH_DATABASE_URL } from './lib.js';
 
 const dir = process.argv[2] ?? 'bench/.out/urls';

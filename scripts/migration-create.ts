@@ -13,7 +13,9 @@ if (!name) {
 const pglite = await PGlite.create('memory://');
 try {
   const file = await createMigration(name, new PrismaPGlite(pglite));
-  console.log(file ? `Wrote ${file}\nReview it, then run npm run db:migrate.` : 'schema.prisma and the migrations agree: nothing to write.');
+  console.log(
+    file ? `Wrote ${file}\nReview it, then run npm run db:migrate.` : 'schema.prisma and the migrations agree: nothing to write.',
+  );
 } finally {
   await pglite.close();
 }

@@ -1,13 +1,12 @@
-import type { WithId } from '../citations/repository.js';
+import { UUID } from '../core/ids.js';
+import type { WithId } from '../core/ids.js';
 import type { Tx } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { type Dependents, SAMPLE, assertNoDependents, dependentsOf } from '../http/dependents.js';
-import { pageOf, parseSort, prismaPage } from '../http/pagination.js';
-import { ProblemError, invalidField, notFound } from '../http/problems.js';
-import { slugify } from '../http/slug.js';
+import { type Dependents, SAMPLE, assertNoDependents, dependentsOf } from '../core/dependents.js';
+import { pageOf, parseSort, prismaPage } from '../core/pagination.js';
+import { ProblemError, invalidField, notFound } from '../core/problems.js';
+import { slugify } from '../core/slug.js';
 import type { ActorCreateInput, ActorListInput, ActorUpdateInput } from './schemas.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type ActorRow = Prisma.ActorGetPayload<object>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CountryCode, Slug, Text, Timestamp, Uuid } from '../http/schemas.js';
-import { pageQuery, sortParam } from '../http/pagination.js';
+import { pageQuery, sortParam } from '../core/pagination.js';
 
 export const ActorKind = z
   .enum(['person', 'organization', 'government', 'armed_group', 'media_outlet', 'other'])

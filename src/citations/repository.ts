@@ -1,12 +1,10 @@
+import type { WithId } from '../core/ids.js';
 import type { Tx } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { formatPartialDate } from '../http/partial-date.js';
-import { ProblemError, invalidField, notFound } from '../http/problems.js';
+import { formatPartialDate } from '../core/partial-date.js';
+import { ProblemError, invalidField, notFound } from '../core/problems.js';
 import { findOrCreateSource } from '../sources/repository.js';
 import type { CitationCreateInput, CitationUpdateInput } from './schemas.js';
-
-/** Write paths take an optional id so the seed can give its records stable ids; API input never carries one. */
-export type WithId<T> = T & { id?: string };
 
 export type CitationTarget = { statementId: string } | { figureId: string };
 

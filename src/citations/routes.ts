@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { NoContent, errors, idParams } from '../http/schemas.js';
 import { EXAMPLE_IDS } from '../seed/ids.js';
-import { notFound } from '../http/problems.js';
+import { notFound } from '../core/problems.js';
 import type { Tx } from '../db/database.js';
 import { type CitationTarget, addCitation, deleteCitation, getCitation, updateCitation } from './repository.js';
 import { CitationCreate, CitationDetail, CitationUpdate } from './schemas.js';

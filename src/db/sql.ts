@@ -1,5 +1,6 @@
-import { type SortSpec, decodeCursor } from '../http/pagination.js';
-import { formatDay, latestStart, parsePartialDate } from '../http/partial-date.js';
+import { UUID } from '../core/ids.js';
+import { type SortSpec, decodeCursor } from '../core/pagination.js';
+import { formatDay, latestStart, parsePartialDate } from '../core/partial-date.js';
 import type { Database } from './database.js';
 
 /** Collects bind parameters while a query is assembled, so values never enter SQL text. */
@@ -50,8 +51,6 @@ export function actorRefs(p: Params, column: string, refs: string[]): string {
   // and stop at the page size instead of sorting all of the actor's rows.
   return refs.length === 1 ? `${column} = (${actors})` : `${column} = ANY(ARRAY(${actors}))`;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** ORDER BY and the keyset condition for one page, sorted on `column` with `idColumn` breaking ties. */
 export function keyset(

@@ -1,7 +1,7 @@
 import { assertActorsExist, resolveActor } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
 import { Params, actorRefs, oneOf } from '../db/sql.js';
-import { encodeCursor, offsetFromCursor, pageOf, parseSort } from '../http/pagination.js';
+import { encodeCursor, offsetFromCursor, pageOf, parseSort } from '../core/pagination.js';
 import { type FigureRow, SELECT_FIGURES, toFigure } from './queries.js';
 import type { DiscrepancyInput, LatestInput, SeriesInput } from './schemas.js';
 

@@ -3,9 +3,9 @@ import { actorSummaryJson, citationsJson, isoTimestamp } from '../citations/sql.
 import { assertActorsExist } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
 import { Params, actorRefs, countRows, keyset, oneOf, periodWithin } from '../db/sql.js';
-import { pageOf, parseSort } from '../http/pagination.js';
-import { type Precision, assertRange, cutDay } from '../http/partial-date.js';
-import { notFound } from '../http/problems.js';
+import { pageOf, parseSort } from '../core/pagination.js';
+import { type Precision, assertRange, cutDay } from '../core/partial-date.js';
+import { notFound } from '../core/problems.js';
 import type { Figure, FigureListInput } from './schemas.js';
 
 /** The read side of figures: one SQL query shapes a figure with its reporter and citations. */

@@ -1,8 +1,9 @@
 import { resolveActorId } from '../actors/repository.js';
-import { type WithId, prepareCitations } from '../citations/repository.js';
+import type { WithId } from '../core/ids.js';
+import { prepareCitations } from '../citations/repository.js';
 import type { Tx } from '../db/database.js';
-import { parsePartialDate } from '../http/partial-date.js';
-import { invalidField, notFound } from '../http/problems.js';
+import { parsePartialDate } from '../core/partial-date.js';
+import { invalidField, notFound } from '../core/problems.js';
 import type { FigureCreateInput, FigureUpdateInput } from './schemas.js';
 
 /** Every write to figures goes through here (revision history will hook in at this one place). */

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { registerCrud } from '../http/crud.js';
-import { pageEnvelope, withNextLink } from '../http/pagination.js';
+import { pageEnvelope } from '../core/pagination.js';
+import { withNextLink } from '../http/link.js';
 import { figureDiscrepancies, figureSeries, latestFigures } from './analysis.js';
 import { errors, idParams } from '../http/schemas.js';
 import { EXAMPLE_IDS } from '../seed/ids.js';

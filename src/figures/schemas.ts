@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ActorSummary } from '../actors/schemas.js';
 import { Citation, citationList } from '../citations/schemas.js';
-import { pageQuery, sortParam } from '../http/pagination.js';
+import { pageQuery, sortParam } from '../core/pagination.js';
 import { BoolParam } from '../http/query-params.js';
 import { ActorRef, DatePrecision, DayString, PartialDateString, Text, Timestamp, Uuid, listParam } from '../http/schemas.js';
 

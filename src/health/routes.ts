@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { PROBLEMS, ProblemError, type ProblemCode } from '../http/problems.js';
+import { PROBLEMS, ProblemError, type ProblemCode } from '../core/problems.js';
 import { errors } from '../http/schemas.js';
 
 const tags = ['Service'];

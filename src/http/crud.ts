@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifySchema, RouteHandlerMethod } from 'fastify';
 import type { z } from 'zod';
 import type { Database, Tx } from '../db/database.js';
-import { pageEnvelope, withNextLink } from './pagination.js';
+import { pageEnvelope } from '../core/pagination.js';
+import { withNextLink } from './link.js';
 import { NoContent, NoQuery, errors } from './schemas.js';
 
 type Page<T> = { data: T[]; nextCursor: string | null; total?: number };

@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.js';
-import { ProblemError } from './problems.js';
+import { ProblemError } from '../core/problems.js';
 
 // PostgreSQL SQLSTATE classes that mean "the server is not there / not usable".
 const UNAVAILABLE_STATES = /^(08|53|57P0)/;

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { problemFromDatabaseError } from './db-errors.js';
-import { type FieldError, type ProblemCode, ProblemError, problemBody } from './problems.js';
+import { type FieldError, type ProblemCode, ProblemError, problemBody } from '../core/problems.js';
 
 const CONTEXT_NAMES: Record<string, string> = { querystring: 'query', params: 'params', body: 'body', headers: 'headers' };
 

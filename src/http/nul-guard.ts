@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { type FieldError, ProblemError } from './problems.js';
+import { type FieldError, ProblemError } from '../core/problems.js';
 
 /** Paths of every string under `value` that contains U+0000. */
 function nulPaths(value: unknown, path: string[] = [], found: string[] = []): string[] {

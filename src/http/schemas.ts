@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PARTIAL_DATE_PATTERN, parsePartialDate } from './partial-date.js';
-import { PROBLEMS } from './problems.js';
+import { PARTIAL_DATE_PATTERN, parsePartialDate } from '../core/partial-date.js';
+import { PROBLEMS } from '../core/problems.js';
 
 // Shared primitives carry no examples: Swagger UI pre-fills examples into "Try it out", so each
 // example belongs to a field where it finds seed data.

@@ -1,12 +1,12 @@
-import type { WithId } from '../citations/repository.js';
+import type { WithId } from '../core/ids.js';
 import type { Tx } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { SAMPLE, assertNoDependents, dependentsOf } from '../http/dependents.js';
-import { pageOf, parseSort, prismaPage } from '../http/pagination.js';
-import { assertRange, formatPartialDate, latestStart, parsePartialDate } from '../http/partial-date.js';
+import { SAMPLE, assertNoDependents, dependentsOf } from '../core/dependents.js';
+import { pageOf, parseSort, prismaPage } from '../core/pagination.js';
+import { assertRange, formatPartialDate, latestStart, parsePartialDate } from '../core/partial-date.js';
 
 const PRECISIONS = ['day', 'month', 'year'] as const;
-import { ProblemError, notFound } from '../http/problems.js';
+import { ProblemError, notFound } from '../core/problems.js';
 import { SUPPORTS_SHOWN, type SourceCreateInput, type SourceListInput, type SourceUpdateInput } from './schemas.js';
 
 type SourceRow = Prisma.SourceGetPayload<object>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery, sortParam } from '../http/pagination.js';
+import { pageQuery, sortParam } from '../core/pagination.js';
 import { DatePrecision, LanguageTag, PartialDateString, Text, Timestamp, Uuid } from '../http/schemas.js';
 import { normalizeUrl } from './url.js';
 

@@ -2,9 +2,9 @@ import type { z } from 'zod';
 import { assertActorsExist } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
 import { Params, actorRefs, countRows, keyset, periodWithin } from '../db/sql.js';
-import { offsetFromCursor, pageOf, parseSort } from '../http/pagination.js';
-import { type Precision, assertRange, cutDay } from '../http/partial-date.js';
-import { invalidField, notFound } from '../http/problems.js';
+import { offsetFromCursor, pageOf, parseSort } from '../core/pagination.js';
+import { type Precision, assertRange, cutDay } from '../core/partial-date.js';
+import { invalidField, notFound } from '../core/problems.js';
 import type { Statement, StatementListInput } from './schemas.js';
 import { type Shape, matchSql, rankSql, selectStatements, splitSearch } from './sql.js';
 

@@ -1,9 +1,10 @@
 import { resolveActorId } from '../actors/repository.js';
-import { type WithId, prepareCitations } from '../citations/repository.js';
+import type { WithId } from '../core/ids.js';
+import { prepareCitations } from '../citations/repository.js';
 import type { Tx } from '../db/database.js';
-import { SAMPLE, assertNoDependents, dependentsOf } from '../http/dependents.js';
-import { parsePartialDate } from '../http/partial-date.js';
-import { invalidField, notFound } from '../http/problems.js';
+import { SAMPLE, assertNoDependents, dependentsOf } from '../core/dependents.js';
+import { parsePartialDate } from '../core/partial-date.js';
+import { invalidField, notFound } from '../core/problems.js';
 import type { StatementCreateInput, StatementUpdateInput } from './schemas.js';
 
 /** Every write to statements goes through here (revision history will hook in at this one place). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ActorKind, ActorSummary } from '../actors/schemas.js';
 import { Citation, citationList } from '../citations/schemas.js';
-import { pageQuery, sortParam } from '../http/pagination.js';
+import { pageQuery, sortParam } from '../core/pagination.js';
 import { BoolParam, includeParam } from '../http/query-params.js';
 import {
   ActorRef,

@@ -1,5 +1,5 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { UUID } from './ids.js';
 import { ProblemError } from './problems.js';
 
 /**
@@ -73,8 +73,6 @@ export function decodeCursor(cursor: string, sort: SortSpec): Cursor {
   return { value: v, id };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const sortKey = (s: SortSpec) => `${s.descending ? '-' : ''}${s.field}`;
 
 /** Prisma `orderBy` and `where` for one page. */
@@ -116,16 +114,4 @@ export function offsetFromCursor(sort: SortSpec, cursor: string | undefined): nu
     });
   }
   return offset;
-}
-
-/** Adds RFC 8288 `Link: <…>; rel="next"`, built from the request's own URL, beside the page's cursor. */
-export function withNextLink<P extends { nextCursor: string | null }>(req: FastifyRequest, reply: FastifyReply, page: P): P {
-  if (page.nextCursor) {
-    // Splicing the query string, as parsing the URL cost 1.5% of a list request's CPU.
-    const [path, query = ''] = req.url.split('?', 2);
-    const params = new URLSearchParams(query);
-    params.set('cursor', page.nextCursor);
-    reply.header('link', `<${path}?${params}>; rel="next"`);
-  }
-  return page;
 }
