@@ -7,6 +7,7 @@ import { figureRoutes } from './figures/routes.js';
 import { citationRoutes } from './citations/routes.js';
 import type { Database } from './db/database.js';
 import { databasePlugin } from './db/plugin.js';
+import { auth } from './keys/auth.js';
 import { healthRoutes } from './health/routes.js';
 import { caching } from './http/caching.js';
 import { corsPolicy } from './http/cors.js';
@@ -19,10 +20,12 @@ export interface AppOptions {
   database: Database;
   logger?: FastifyServerOptions['logger'];
   bodyLimit?: number;
+  /** The bootstrap admin credential (ADMIN_KEY); without it, only stored keys can write. */
+  adminKey?: string;
 }
 
 /** Builds the application without listening: the server entry point listens, tests inject. */
-export async function buildApp({ database, logger = false, bodyLimit = 1024 * 1024 }: AppOptions) {
+export async function buildApp({ database, logger = false, bodyLimit = 1024 * 1024, adminKey }: AppOptions) {
   const app = Fastify({
     logger,
     bodyLimit,
@@ -51,6 +54,7 @@ export async function buildApp({ database, logger = false, bodyLimit = 1024 * 10
   await app.register(corsPolicy);
   await app.register(nulGuard);
   await app.register(databasePlugin, { database });
+  await app.register(auth, { adminKey });
   await app.register(openapi);
   await app.register(healthRoutes);
   await app.register(actorRoutes);

@@ -6,6 +6,8 @@ export const PROBLEMS = {
   'validation-failed': { status: 400, title: 'The request is not valid' },
   'malformed-body': { status: 400, title: 'The request body could not be parsed' },
   'invalid-cursor': { status: 400, title: 'The pagination cursor is not valid' },
+  unauthorized: { status: 401, title: 'An API key is needed' },
+  forbidden: { status: 403, title: 'The API key may not do this' },
   'not-found': { status: 404, title: 'No such record' },
   'route-not-found': { status: 404, title: 'No such route' },
   conflict: { status: 409, title: 'The record conflicts with an existing one' },

@@ -42,6 +42,7 @@ function toProblem(err: FastifyError): ProblemError | undefined {
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: ProblemError) {
+  if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="attest"');
   return reply
     .code(problem.status)
     .type('application/problem+json')

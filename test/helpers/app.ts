@@ -5,10 +5,16 @@ import type { Database } from '../../src/db/database.js';
 import { loadSeed } from '../../src/seed/load.js';
 import { freshDatabase } from './database.js';
 
+/** The bootstrap admin key every test app is built with. */
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnop';
+
 export interface TestContext {
   app: App;
   db: Database;
+  /** Sends the admin key and a change reason with every request, as a well-behaved writer does. */
   api: ReturnType<typeof supertest.agent>;
+  /** Sends nothing but what each test sets: an anonymous client. */
+  anon: ReturnType<typeof supertest.agent>;
 }
 
 /**
@@ -30,9 +36,14 @@ export function useApp(
     drop = fresh.drop;
     if (options.seed) await loadSeed(fresh.db);
     ctx.db = fresh.db;
-    ctx.app = await buildApp({ database: options.wrap?.(fresh.db) ?? fresh.db, bodyLimit: options.bodyLimit });
+    ctx.app = await buildApp({
+      database: options.wrap?.(fresh.db) ?? fresh.db,
+      bodyLimit: options.bodyLimit,
+      adminKey: TEST_ADMIN_KEY,
+    });
     await ctx.app.ready();
-    ctx.api = supertest.agent(ctx.app.server);
+    ctx.api = supertest.agent(ctx.app.server).set('authorization', `Bearer ${TEST_ADMIN_KEY}`).set('change-reason', 'test');
+    ctx.anon = supertest.agent(ctx.app.server);
   });
   afterAll(async () => {
     await ctx.app?.close();
