@@ -9,6 +9,7 @@ import type { Database } from './db/database.js';
 import { databasePlugin } from './db/plugin.js';
 import { auth } from './keys/auth.js';
 import { healthRoutes } from './health/routes.js';
+import { historyRoutes } from './history/routes.js';
 import { caching } from './http/caching.js';
 import { corsPolicy } from './http/cors.js';
 import { nulGuard } from './http/nul-guard.js';
@@ -62,6 +63,7 @@ export async function buildApp({ database, logger = false, bodyLimit = 1024 * 10
   await app.register(statementRoutes);
   await app.register(figureRoutes);
   await app.register(citationRoutes);
+  await app.register(historyRoutes);
   return app;
 }
 

@@ -86,7 +86,7 @@ describe('actors', () => {
     await ctx.api.patch('/actors/no-such-actor').send({ role: 'x' }).expect(404);
   });
 
-  it('deletes an actor, then answers 404 for it', async () => {
+  it('deletes an actor, then answers 410 Gone for its id and 404 for its slug', async () => {
     const a = (
       await ctx.api
         .post('/actors')
@@ -94,8 +94,9 @@ describe('actors', () => {
         .expect(201)
     ).body;
     await ctx.api.delete(`/actors/${a.slug}`).expect(204);
-    const res = await ctx.api.get(`/actors/${a.id}`).expect(404);
-    expect(res.body).toMatchObject({ code: 'not-found', instance: `/actors/${a.id}` });
+    const res = await ctx.api.get(`/actors/${a.id}`).expect(410);
+    expect(res.body).toMatchObject({ code: 'gone', instance: `/actors/${a.id}`, deleted: { by: 'admin', reason: 'test' } });
+    await ctx.api.get(`/actors/${a.slug}`).expect(404);
   });
 
   it('pages through actors with a cursor, in a stable order, without repeats', async () => {

@@ -1,47 +1,66 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { NoContent, errors, idParams } from '../http/schemas.js';
-import { EXAMPLE_IDS } from '../seed/ids.js';
+import { z } from 'zod';
+import { pageEnvelope, pageQuery } from '../core/pagination.js';
 import { notFound } from '../core/problems.js';
 import type { Tx } from '../db/database.js';
-import { type CitationTarget, addCitation, deleteCitation, getCitation, updateCitation } from './repository.js';
+import { orGone, recordAsOf, recordHistory } from '../history/queries.js';
+import { HistoryEntry } from '../history/schemas.js';
+import { withNextLink } from '../http/link.js';
+import { Timestamp, errors, idParams } from '../http/schemas.js';
+import { etagFor } from '../http/crud.js';
+import { ChangeHeaders, CreateHeaders, assertIfMatch, writeContext } from '../http/write-request.js';
+import { EXAMPLE_IDS } from '../seed/ids.js';
+import { write } from '../writes/door.js';
+import { addCitation, deleteCitation, getCitation, updateCitation } from './repository.js';
 import { CitationCreate, CitationDetail, CitationUpdate } from './schemas.js';
 
 const tags = ['Citations'];
+const security = [{ bearer: [] }];
 
 const CitationParams = idParams(EXAMPLE_IDS.citation);
+const citationEtag = etagFor(CitationDetail);
 
-const targets = {
-  statement: async (tx: Tx, id: string): Promise<CitationTarget> => {
-    if (!(await tx.statement.findUnique({ where: { id }, select: { id: true } }))) throw notFound('statement', id);
-    return { statementId: id };
-  },
-  figure: async (tx: Tx, id: string): Promise<CitationTarget> => {
-    if (!(await tx.figure.findUnique({ where: { id }, select: { id: true } }))) throw notFound('figure', id);
-    return { figureId: id };
-  },
+const ownerOf = (noun: 'statement' | 'figure') => async (tx: Tx, id: string) => {
+  const found =
+    noun === 'statement'
+      ? await tx.statement.findUnique({ where: { id }, select: { id: true } })
+      : await tx.figure.findUnique({ where: { id }, select: { id: true } });
+  if (!found) throw notFound(noun, id);
+  return noun === 'statement' ? { statementId: id } : { figureId: id };
 };
 
 export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { prisma } = app.db;
+  const { db } = app;
+  const writeScope = app.requireScope('write');
 
-  for (const [noun, target] of Object.entries(targets) as [keyof typeof targets, (typeof targets)[keyof typeof targets]][]) {
-    app.post(`/${noun}s/:id/citations`, {
-      schema: {
-        operationId: `add${noun[0].toUpperCase()}${noun.slice(1)}Citation`,
-        summary: `Add a citation to a ${noun}`,
-        description:
-          'Name an existing source by `sourceId`, or give a `source`: the one with the same URL is reused, otherwise it is created.',
-        tags,
-        params: idParams(EXAMPLE_IDS[noun]),
-        body: CitationCreate,
-        response: { 201: CitationDetail, ...errors(400, 404, 413, 415) },
-      },
-      handler: async (req, reply) => {
-        const created = await prisma.$transaction(async (tx) => addCitation(tx, await target(tx, req.params.id), req.body));
-        return reply.code(201).header('location', `/citations/${created.id}`).send(created);
-      },
-    });
-  }
+  const addTo = (noun: 'statement' | 'figure') => ({
+    schema: {
+      operationId: noun === 'statement' ? 'addStatementCitation' : 'addFigureCitation',
+      summary: `Add a citation to a ${noun}`,
+      description:
+        'Name an existing source by `sourceId`, or give a `source`: the one with the same URL is reused, otherwise it is created.',
+      tags,
+      security,
+      params: idParams(EXAMPLE_IDS[noun]),
+      headers: CreateHeaders,
+      body: CitationCreate,
+      response: { 201: CitationDetail, ...errors(400, 401, 403, 404, 410, 413, 415, 422) },
+    },
+    onRequest: writeScope,
+    handler: async (req: FastifyRequest, reply: FastifyReply) => {
+      const { id } = req.params as { id: string };
+      const created = await orGone(db, noun, id, () =>
+        write(db, writeContext(req), async (w) => {
+          const citation = await addCitation(w.tx, await ownerOf(noun)(w.tx, id), req.body as z.output<typeof CitationCreate>);
+          return getCitation(w.tx, citation.id);
+        }),
+      );
+      return reply.code(201).header('location', `/citations/${created.id}`).send(created);
+    },
+  });
+  app.post('/statements/:id/citations', addTo('statement'));
+  app.post('/figures/:id/citations', addTo('figure'));
 
   app.get('/citations/:id', {
     schema: {
@@ -49,9 +68,21 @@ export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Get one citation',
       tags,
       params: CitationParams,
-      response: { 200: CitationDetail, ...errors(400, 404) },
+      querystring: z.strictObject({
+        asOf: Timestamp.optional().describe('Read the citation as it was at this time (RFC 3339).'),
+      }),
+      response: { 200: CitationDetail, ...errors(400, 404, 410) },
     },
-    handler: (req) => getCitation(prisma, req.params.id),
+    handler: (req) =>
+      orGone(
+        db,
+        'citation',
+        req.params.id,
+        async () =>
+          (req.query.asOf
+            ? recordAsOf(db, 'citation', req.params.id, req.query.asOf)
+            : getCitation(db.prisma, req.params.id)) as Promise<z.output<typeof CitationDetail>>,
+      ),
   });
 
   app.patch('/citations/:id', {
@@ -59,11 +90,21 @@ export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'updateCitation',
       summary: 'Change a citation',
       tags,
+      security,
       params: CitationParams,
+      headers: ChangeHeaders,
       body: CitationUpdate,
-      response: { 200: CitationDetail, ...errors(400, 404, 413, 415) },
+      response: { 200: CitationDetail, ...errors(400, 401, 403, 404, 410, 413, 415) },
     },
-    handler: (req) => prisma.$transaction((tx) => updateCitation(tx, req.params.id, req.body)),
+    onRequest: writeScope,
+    handler: (req) =>
+      orGone(db, 'citation', req.params.id, () =>
+        write(db, writeContext(req), async (w) => {
+          await w.lock('citation', req.params.id);
+          assertIfMatch(req, citationEtag(await getCitation(w.tx, req.params.id)));
+          return updateCitation(w.tx, req.params.id, req.body);
+        }),
+      ),
   });
 
   app.delete('/citations/:id', {
@@ -72,12 +113,34 @@ export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Remove a citation',
       description: 'Refused with 409 when it is the only citation of its statement or figure.',
       tags,
+      security,
       params: CitationParams,
-      response: { 204: NoContent, ...errors(400, 404, 409) },
+      headers: ChangeHeaders,
+      response: { 204: z.undefined().describe('Deleted.'), ...errors(400, 401, 403, 404, 409, 410) },
     },
+    onRequest: writeScope,
     handler: async (req, reply) => {
-      await prisma.$transaction((tx) => deleteCitation(tx, req.params.id));
+      await orGone(db, 'citation', req.params.id, () =>
+        write(db, writeContext(req), async (w) => {
+          await w.lock('citation', req.params.id);
+          assertIfMatch(req, citationEtag(await getCitation(w.tx, req.params.id)));
+          return deleteCitation(w.tx, req.params.id);
+        }),
+      );
       return reply.code(204).send();
     },
+  });
+
+  app.get('/citations/:id/history', {
+    schema: {
+      operationId: 'citationHistory',
+      summary: 'Every revision of a citation',
+      tags,
+      params: CitationParams,
+      querystring: z.strictObject({ limit: pageQuery.limit, cursor: z.string().max(20).optional() }),
+      response: { 200: pageEnvelope(HistoryEntry), ...errors(400, 404) },
+    },
+    handler: async (req, reply) =>
+      withNextLink(req, reply, await recordHistory(db, 'citation', req.params.id, req.query.limit, req.query.cursor)),
   });
 };

@@ -10,6 +10,9 @@ export const PROBLEMS = {
   forbidden: { status: 403, title: 'The API key may not do this' },
   'not-found': { status: 404, title: 'No such record' },
   'route-not-found': { status: 404, title: 'No such route' },
+  gone: { status: 410, title: 'The record was deleted' },
+  'precondition-failed': { status: 412, title: 'The record has changed since you read it' },
+  'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used for another request' },
   conflict: { status: 409, title: 'The record conflicts with an existing one' },
   'has-dependents': { status: 409, title: 'Other records depend on this one' },
   'last-citation': { status: 409, title: 'A statement or figure must keep at least one citation' },
@@ -32,6 +35,8 @@ export interface FieldError {
 export interface ProblemExtras {
   errors?: FieldError[];
   dependents?: Record<string, { count: number; ids: string[] }>;
+  /** For gone: when the record was deleted, by which key, why, and where its history is. */
+  deleted?: { at: string; by: string; reason: string | null; history: string };
 }
 
 export class ProblemError extends Error {
@@ -40,6 +45,8 @@ export class ProblemError extends Error {
     readonly code: ProblemCode,
     readonly detail: string,
     readonly extras: ProblemExtras = {},
+    /** Response headers that belong to the problem: the current ETag on a 412, Retry-After on a 503. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
     this.status = PROBLEMS[code].status;

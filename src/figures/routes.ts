@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { registerCrud } from '../http/crud.js';
+import { crudOperations } from '../http/crud.js';
 import { pageEnvelope } from '../core/pagination.js';
 import { withNextLink } from '../http/link.js';
 import { figureDiscrepancies, figureSeries, latestFigures } from './analysis.js';
@@ -61,10 +61,10 @@ export const figureRoutes: FastifyPluginAsync = async (app) => {
     handler: async (req, reply) => withNextLink(req, reply, await figureDiscrepancies(app.db, req.query)),
   });
 
-  registerCrud(app, {
+  const figures = crudOperations(app, {
+    resource: 'figure',
     path: '/figures',
     tag: 'Figures',
-    noun: 'figure',
     params: idParams(EXAMPLE_IDS.figure),
     schemas: { item: Figure, create: FigureCreate, update: FigureUpdate, list: FigureListQuery },
     describe: {
@@ -79,4 +79,10 @@ export const figureRoutes: FastifyPluginAsync = async (app) => {
     update: updateFigure,
     remove: deleteFigure,
   });
+  app.get('/figures', figures.list('listFigures', 'List and filter figures'));
+  app.post('/figures', figures.create('createFigure', 'Create a figure with its citations'));
+  app.get('/figures/:id', figures.get('getFigure', 'Get one figure'));
+  app.patch('/figures/:id', figures.update('updateFigure', 'Change some fields of a figure'));
+  app.delete('/figures/:id', figures.remove('deleteFigure', 'Delete a figure'));
+  app.get('/figures/:id/history', figures.history('figureHistory', 'Every revision of a figure'));
 };

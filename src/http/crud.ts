@@ -1,133 +1,199 @@
-import type { FastifyInstance, FastifySchema, RouteHandlerMethod } from 'fastify';
-import type { z } from 'zod';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchema,
+  RouteHandlerMethod,
+  RouteShorthandOptionsWithHandler,
+} from 'fastify';
+import { z } from 'zod';
 import type { Database, Tx } from '../db/database.js';
-import { pageEnvelope } from '../core/pagination.js';
+import { pageEnvelope, pageQuery } from '../core/pagination.js';
+import { ProblemError } from '../core/problems.js';
+import { orGone as orGoneIn, recordAsOf, recordHistory } from '../history/queries.js';
+import { HistoryEntry } from '../history/schemas.js';
+import { write } from '../writes/door.js';
+import type { Resource } from '../writes/records.js';
+import { weakEtag } from './caching.js';
 import { withNextLink } from './link.js';
-import { NoContent, NoQuery, errors } from './schemas.js';
+import { Timestamp, errors } from './schemas.js';
+import { fastSerializerCompiler } from './serializer.js';
+import { ChangeHeaders, CreateHeaders, assertIfMatch, writeContext } from './write-request.js';
 
 type Page<T> = { data: T[]; nextCursor: string | null; total?: number };
 
 export interface CrudSpec<Item extends z.ZodType, Create extends z.ZodType, Update extends z.ZodType, List extends z.ZodType> {
-  path: string; // '/actors'
+  resource: Resource;
+  /** Where a created record can be read: Location is `${path}/${id}`. */
+  path: string;
   tag: string;
-  /** Singular noun for summaries and operation ids: 'actor'. */
-  noun: string;
   /** Schema of the `:id` path parameter. */
   params: z.ZodObject<{ id: z.ZodType<string> }>;
   /** `detail`: the shape of GET one when it carries more than list items; `get`: its query string. */
-  schemas: { item: Item; create: Create; update: Update; list: List; get?: z.ZodType; detail?: z.ZodType };
+  schemas: { item: Item; create: Create; update: Update; list: List; get?: z.ZodObject; detail?: z.ZodType };
   describe?: { list?: string; create?: string; delete?: string };
   list(db: Database, query: z.output<List>): Promise<Page<z.output<Item>>>;
   /** `query` is the parsed `schemas.get` query string, when there is one. */
   get(db: Database, id: string, query?: unknown): Promise<z.output<Item>>;
-  /** Writes run in a transaction and return the id; the answer is read back after commit. */
+  /** The record's id from what the URL names (an actor's slug, say); throws not-found. */
+  resolve?(tx: Tx, ref: string): Promise<string>;
   create(tx: Tx, body: z.output<Create>): Promise<string>;
-  update(tx: Tx, id: string, body: z.output<Update>): Promise<string>;
+  update(tx: Tx, id: string, body: z.output<Update>): Promise<unknown>;
   remove(tx: Tx, id: string): Promise<void>;
 }
 
-const capital = (s: string) => s[0].toUpperCase() + s.slice(1);
+/** The ETag a GET of a record with this schema carries: the same serializer over the same schema gives the same bytes. */
+export function etagFor(schema: z.ZodType) {
+  const serialize = fastSerializerCompiler({ schema, method: 'GET', url: '', httpStatus: '200' }) as (v: unknown) => string;
+  return (record: unknown) => weakEtag(serialize(record));
+}
+
+type Operation = (operationId: string, summary: string) => RouteShorthandOptionsWithHandler;
+
+const AS_OF = Timestamp.optional().describe(
+  'Read the record as it was at this time (RFC 3339). 404 if it did not exist yet, 410 if it had been deleted.',
+);
+
+const HistoryQuery = z.strictObject({
+  limit: pageQuery.limit,
+  cursor: z.string().max(20).optional().describe('`nextCursor` from the previous page.'),
+});
 
 /**
- * The five operations every resource has. Writes run in one transaction each,
- * so a failure half-way leaves nothing behind.
+ * The operations every record kind has, as route options. Each resource's
+ * routes.ts registers them under URLs spelled out in full, so a grep for a
+ * path or an operationId finds its route. Every write goes through the write
+ * door (src/writes/door.ts) with the caller's key and reason.
  */
-export function registerCrud<I extends z.ZodType, C extends z.ZodType, U extends z.ZodType, L extends z.ZodType>(
+export function crudOperations<I extends z.ZodType, C extends z.ZodType, U extends z.ZodType, L extends z.ZodType>(
   app: FastifyInstance,
   spec: CrudSpec<I, C, U, L>,
 ) {
-  // Typed through the spec's functions: the zod provider's route types do not survive generics.
-  const route = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, schema: FastifySchema, handler: RouteHandlerMethod) =>
-    app.route({ method, url, schema, handler });
   const { db } = app;
-  const { prisma } = db;
   const { item, create, update, list } = spec.schemas;
-  const { params } = spec;
+  const { params, resource } = spec;
   const tags = [spec.tag];
-  const Noun = capital(spec.noun);
-  const plural = `${spec.noun}s`;
-  const article = /^[aeiou]/.test(spec.noun) ? 'an' : 'a';
+  const readSchema = spec.schemas.detail ?? item;
+  const getQuery = (spec.schemas.get ?? z.strictObject({})).extend({ asOf: AS_OF });
+  const etagOf = etagFor(readSchema);
+  const resolve = (tx: Tx, ref: string) => (spec.resolve ? spec.resolve(tx, ref) : Promise.resolve(ref));
+  const writeScope = app.requireScope('write');
 
-  route(
-    'GET',
-    spec.path,
-    {
-      operationId: `list${capital(plural)}`,
-      summary: `List ${plural}`,
-      description: spec.describe?.list,
-      tags,
-      querystring: list,
-      response: { 200: pageEnvelope(item), ...errors(400) },
-    },
-    async (req, reply) => withNextLink(req, reply, await spec.list(db, req.query as z.output<L>)),
-  );
+  const op =
+    (schema: FastifySchema, handler: RouteHandlerMethod, writes = false): Operation =>
+    (operationId, summary) => ({
+      schema: { operationId, summary, tags, ...schema, ...(writes ? { security: [{ bearer: [] }] } : {}) },
+      ...(writes ? { onRequest: writeScope } : {}),
+      handler,
+    });
 
-  route(
-    'POST',
-    spec.path,
-    {
-      operationId: `create${Noun}`,
-      summary: `Create ${article} ${spec.noun}`,
-      description: spec.describe?.create,
-      tags,
-      body: create,
-      response: { 201: item, ...errors(400, 409, 413, 415) },
-    },
-    async (req, reply) => {
-      const id = await prisma.$transaction((tx) => spec.create(tx, req.body as z.output<C>));
-      return reply
-        .code(201)
-        .header('location', `${spec.path}/${id}`)
-        .send(await spec.get(db, id));
-    },
-  );
+  const orGone = <T>(ref: string, work: () => Promise<T>) => orGoneIn(db, resource, ref, work);
 
-  route(
-    'GET',
-    `${spec.path}/:id`,
-    {
-      operationId: `get${Noun}`,
-      summary: `Get one ${spec.noun}`,
-      tags,
-      params,
-      querystring: spec.schemas.get ?? NoQuery,
-      response: { 200: spec.schemas.detail ?? item, ...errors(400, 404) },
-    },
-    (req) => spec.get(db, (req.params as { id: string }).id, req.query),
-  );
+  /** Locks the record, checks If-Match against it, and returns its id. */
+  const lockForChange = async (
+    req: FastifyRequest,
+    w: { tx: Tx; db: Database; lock(r: Resource, id: string): Promise<unknown> },
+  ) => {
+    const id = await resolve(w.tx, (req.params as { id: string }).id);
+    await w.lock(resource, id);
+    assertIfMatch(req, etagOf(await spec.get(w.db, id)));
+    return id;
+  };
 
-  route(
-    'PATCH',
-    `${spec.path}/:id`,
-    {
-      operationId: `update${Noun}`,
-      summary: `Change some fields of ${article} ${spec.noun}`,
-      description: 'Fields left out stay as they are; `null` clears an optional field.',
-      tags,
-      params,
-      body: update,
-      response: { 200: item, ...errors(400, 404, 409, 413, 415) },
-    },
-    async (req) => {
-      const id = await prisma.$transaction((tx) => spec.update(tx, (req.params as { id: string }).id, req.body as z.output<U>));
-      return spec.get(db, id);
-    },
-  );
+  return {
+    list: op(
+      { description: spec.describe?.list, querystring: list, response: { 200: pageEnvelope(item), ...errors(400) } },
+      async (req, reply) => withNextLink(req, reply, await spec.list(db, req.query as z.output<L>)),
+    ),
 
-  route(
-    'DELETE',
-    `${spec.path}/:id`,
-    {
-      operationId: `delete${Noun}`,
-      summary: `Delete ${article} ${spec.noun}`,
-      description: spec.describe?.delete,
-      tags,
-      params,
-      response: { 204: NoContent, ...errors(400, 404, 409) },
-    },
-    async (req, reply) => {
-      await prisma.$transaction((tx) => spec.remove(tx, (req.params as { id: string }).id));
-      return reply.code(204).send();
-    },
-  );
+    create: op(
+      {
+        description: spec.describe?.create,
+        headers: CreateHeaders,
+        body: create,
+        response: { 201: item, ...errors(400, 401, 403, 409, 413, 415, 422) },
+      },
+      async (req, reply) => {
+        const created = await write(db, writeContext(req), async (w) => {
+          const id = await spec.create(w.tx, req.body as z.output<C>);
+          return { id, record: await spec.get(w.db, id) };
+        });
+        return reply
+          .code(201)
+          .header('location', `${spec.path}/${created.id}`)
+          .header('etag', etagOf(created.record))
+          .send(created.record);
+      },
+      true,
+    ),
+
+    get: op({ params, querystring: getQuery, response: { 200: readSchema, ...errors(400, 404, 410) } }, (req) => {
+      const { id } = req.params as { id: string };
+      const { asOf, ...query } = req.query as { asOf?: string; include?: string[] };
+      if (asOf !== undefined) {
+        if (query.include?.length)
+          throw new ProblemError('validation-failed', 'include cannot be combined with asOf', {
+            errors: [{ in: 'query', field: 'include', message: 'cannot be combined with asOf' }],
+          });
+        return orGone(id, async () => recordAsOf(db, resource, await resolve(db.prisma, id), asOf));
+      }
+      return orGone(id, () => spec.get(db, id, query));
+    }),
+
+    update: op(
+      {
+        description:
+          'Fields left out stay as they are; `null` clears an optional field. Send `If-Match` to be sure no one changed the record since you read it.',
+        params,
+        headers: ChangeHeaders,
+        body: update,
+        response: { 200: readSchema, ...errors(400, 401, 403, 404, 409, 410, 412, 413, 415) },
+      },
+      async (req, reply) => {
+        const record = await orGone((req.params as { id: string }).id, () =>
+          write(db, writeContext(req), async (w) => {
+            const id = await lockForChange(req, w);
+            await spec.update(w.tx, id, req.body as z.output<U>);
+            return spec.get(w.db, id);
+          }),
+        );
+        return reply.header('etag', etagOf(record)).send(record);
+      },
+      true,
+    ),
+
+    remove: op(
+      {
+        description:
+          `${spec.describe?.delete ?? ''} The record's history stays readable, and its id then answers 410 Gone.`.trim(),
+        params,
+        headers: ChangeHeaders,
+        response: { 204: z.undefined().describe('Deleted.'), ...errors(400, 401, 403, 404, 409, 410, 412) },
+      },
+      async (req, reply: FastifyReply) => {
+        await orGone((req.params as { id: string }).id, () =>
+          write(db, writeContext(req), async (w) => spec.remove(w.tx, await lockForChange(req, w))),
+        );
+        return reply.code(204).send();
+      },
+      true,
+    ),
+
+    history: op(
+      {
+        description:
+          'Every revision of the record, newest first: when, by which key, why, what changed (field: before → after), and the record as it stood after the change.',
+        params,
+        querystring: HistoryQuery,
+        response: { 200: pageEnvelope(HistoryEntry), ...errors(400, 404) },
+      },
+      async (req, reply) => {
+        const { limit, cursor } = req.query as z.output<typeof HistoryQuery>;
+        const ref = (req.params as { id: string }).id;
+        // A deleted record's history stays readable by its id; a slug only names a record that exists.
+        const id = await resolve(db.prisma, ref).catch((err) => (ref.length === 36 ? ref : Promise.reject(err)));
+        return withNextLink(req, reply, await recordHistory(db, resource, id, limit, cursor));
+      },
+    ),
+  };
 }

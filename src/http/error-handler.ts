@@ -43,6 +43,7 @@ function toProblem(err: FastifyError): ProblemError | undefined {
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: ProblemError) {
   if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="attest"');
+  reply.headers(problem.headers);
   return reply
     .code(problem.status)
     .type('application/problem+json')

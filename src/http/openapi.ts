@@ -9,7 +9,10 @@ const DESCRIPTION = `Attest keeps the public record of who said what, when, and 
 reported by whom, as of when. Every statement and every figure carries the citations that support it.
 
 Errors are RFC 9457 \`application/problem+json\` documents; \`errors\` names each offending field.
-Lists are paginated with cursors: pass \`nextCursor\` back as \`cursor\`.`;
+Lists are paginated with cursors: pass \`nextCursor\` back as \`cursor\`.
+
+Reads are public. Writes need an API key (\`Authorization: Bearer <key>\`; use the Authorize button),
+and PATCH and DELETE need a \`Change-Reason\` header: every change is kept as a revision, with its reason.`;
 
 /** The OpenAPI 3.1 document (at /openapi.json) and Swagger UI (at /docs), both derived from the zod route schemas. */
 export const openapi = fp(async (app: FastifyInstance) => {
@@ -19,12 +22,22 @@ export const openapi = fp(async (app: FastifyInstance) => {
       // Relative, so Swagger UI and generated clients talk to whichever host serves the document.
       servers: [{ url: '/', description: 'This server' }],
       info: { title: 'Attest API', version: '0.1.0', description: DESCRIPTION, license: { name: 'MIT', identifier: 'MIT' } },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key: writes need one, reads do not. See POST /keys, or `npm run keys -- create` on the server.',
+          },
+        },
+      },
       tags: [
         { name: 'Actors', description: 'Who speaks and who reports.' },
         { name: 'Statements', description: 'Who said what, when; with the sources that carry it.' },
         { name: 'Figures', description: 'Which figure was reported by whom, as of when.' },
         { name: 'Sources', description: 'Articles, posts and reports that carry statements and figures.' },
         { name: 'Citations', description: 'Links between a statement or figure and a source.' },
+        { name: 'History', description: 'Every change to the record, who made it and why.' },
         { name: 'Service', description: 'Health and metadata.' },
       ],
     },

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { ProblemError } from '../core/problems.js';
 
@@ -15,8 +15,8 @@ export interface Writer {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** A preHandler that lets the request through only with a key of `scope` (admin covers write). */
-    requireScope(scope: Scope): preHandlerHookHandler;
+    /** An onRequest hook (before the body is read or validated) that lets the request through only with a key of `scope` (admin covers write). */
+    requireScope(scope: Scope): onRequestHookHandler;
   }
   interface FastifyRequest {
     writer: Writer | null;
@@ -59,7 +59,7 @@ export const auth = fp<{ adminKey?: string }>(async (app: FastifyInstance, { adm
     return row ? { keyId: row.id, name: row.name, scope: row.scope } : undefined;
   }
 
-  app.decorate('requireScope', (scope: Scope): preHandlerHookHandler => async (req) => {
+  app.decorate('requireScope', (scope: Scope): onRequestHookHandler => async (req) => {
     const secret = bearer(req);
     if (!secret) throw new ProblemError('unauthorized', HOW_TO_GET_A_KEY);
     const writer = await identify(secret);

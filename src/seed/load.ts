@@ -9,39 +9,40 @@ import { createStatement } from '../statements/repository.js';
 import { StatementCreate } from '../statements/schemas.js';
 import { type CitationSeed, actors, figures, sources, statements } from './data.js';
 import { citationSeedId, seedId } from './ids.js';
+import { write } from '../writes/door.js';
+
+/** History names the seed as the writer of the records it loads. */
+const SEED_WRITER = { keyId: null, name: 'seed', scope: 'admin' } as const;
 
 /**
  * Loads the seed dataset through the same schemas and write paths as the API,
- * in one transaction. Returns false, changing nothing, when it is already there.
+ * in one transaction through the write door. Returns false, changing nothing, when it is already there.
  */
 export async function loadSeed(db: Database): Promise<boolean> {
-  return db.prisma.$transaction(
-    async (tx) => {
-      if (await tx.actor.findUnique({ where: { slug: actors[0].slug }, select: { id: true } })) return false;
-      for (const actor of actors) await createActor(tx, { ...ActorCreate.parse(actor), id: seedId(`actor:${actor.slug}`) });
-      for (const { key, ...source } of sources)
-        await createSource(tx, { ...SourceCreate.parse(source), id: seedId(`source:${key}`) });
+  return write(db, { writer: SEED_WRITER, reason: 'Seed data: two news articles' }, async ({ tx }) => {
+    if (await tx.actor.findUnique({ where: { slug: actors[0].slug }, select: { id: true } })) return false;
+    for (const actor of actors) await createActor(tx, { ...ActorCreate.parse(actor), id: seedId(`actor:${actor.slug}`) });
+    for (const { key, ...source } of sources)
+      await createSource(tx, { ...SourceCreate.parse(source), id: seedId(`source:${key}`) });
 
-      // Validated as API input, then given the stable ids API input may not carry.
-      const withIds = <T extends { citations: object[] }>(owner: string, input: T) => ({
-        ...input,
-        id: seedId(owner),
-        citations: input.citations.map((c, i) => ({ ...c, id: citationSeedId(owner, i) })),
-      });
-      const citations = (list: CitationSeed[]) =>
-        list.map(({ sourceKey, ...c }) => ({ ...c, sourceId: seedId(`source:${sourceKey}`) }));
+    // Validated as API input, then given the stable ids API input may not carry.
+    const withIds = <T extends { citations: object[] }>(owner: string, input: T) => ({
+      ...input,
+      id: seedId(owner),
+      citations: input.citations.map((c, i) => ({ ...c, id: citationSeedId(owner, i) })),
+    });
+    const citations = (list: CitationSeed[]) =>
+      list.map(({ sourceKey, ...c }) => ({ ...c, sourceId: seedId(`source:${sourceKey}`) }));
 
-      for (const { key, ...statement } of statements) {
-        const input = StatementCreate.parse({ ...statement, citations: citations(statement.citations) });
-        await createStatement(tx, withIds(`statement:${key}`, input));
-      }
-      for (const { key, statementKey, ...figure } of figures) {
-        const statementId = statementKey && seedId(`statement:${statementKey}`);
-        const input = FigureCreate.parse({ ...figure, statementId, citations: citations(figure.citations) });
-        await createFigure(tx, withIds(`figure:${key}`, input));
-      }
-      return true;
-    },
-    { timeout: 60_000, maxWait: 60_000 },
-  );
+    for (const { key, ...statement } of statements) {
+      const input = StatementCreate.parse({ ...statement, citations: citations(statement.citations) });
+      await createStatement(tx, withIds(`statement:${key}`, input));
+    }
+    for (const { key, statementKey, ...figure } of figures) {
+      const statementId = statementKey && seedId(`statement:${statementKey}`);
+      const input = FigureCreate.parse({ ...figure, statementId, citations: citations(figure.citations) });
+      await createFigure(tx, withIds(`figure:${key}`, input));
+    }
+    return true;
+  });
 }

@@ -1,15 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { registerCrud } from '../http/crud.js';
+import { crudOperations } from '../http/crud.js';
 import { idParams } from '../http/schemas.js';
 import { EXAMPLE_IDS } from '../seed/ids.js';
 import { createSource, deleteSource, listSources, sourceDetail, updateSource } from './repository.js';
 import { Source, SourceCreate, SourceDetail, SourceListQuery, SourceUpdate } from './schemas.js';
 
 export const sourceRoutes: FastifyPluginAsync = async (app) => {
-  registerCrud(app, {
+  const sources = crudOperations(app, {
+    resource: 'source',
     path: '/sources',
     tag: 'Sources',
-    noun: 'source',
     params: idParams(EXAMPLE_IDS.source),
     schemas: { item: Source, detail: SourceDetail, create: SourceCreate, update: SourceUpdate, list: SourceListQuery },
     describe: {
@@ -20,7 +20,13 @@ export const sourceRoutes: FastifyPluginAsync = async (app) => {
     list: (db, q) => listSources(db.prisma, q),
     get: (db, id) => sourceDetail(db.prisma, id),
     create: async (tx, body) => (await createSource(tx, body)).id,
-    update: async (tx, id, body) => (await updateSource(tx, id, body)).id,
+    update: updateSource,
     remove: deleteSource,
   });
+  app.get('/sources', sources.list('listSources', 'List sources'));
+  app.post('/sources', sources.create('createSource', 'Create a source'));
+  app.get('/sources/:id', sources.get('getSource', 'Get one source, with what it supports'));
+  app.patch('/sources/:id', sources.update('updateSource', 'Change some fields of a source'));
+  app.delete('/sources/:id', sources.remove('deleteSource', 'Delete a source'));
+  app.get('/sources/:id/history', sources.history('sourceHistory', 'Every revision of a source'));
 };

@@ -114,7 +114,8 @@ export const SourceDetail = Source.extend({
         ),
       }),
     })
+    .optional()
     .describe(
-      `What this source supports, with the excerpts: up to ${SUPPORTS_SHOWN} of each kind, newest first. For all of them, filter /statements or /figures by source.`,
+      `What this source supports, with the excerpts: up to ${SUPPORTS_SHOWN} of each kind, newest first. For all of them, filter /statements or /figures by source. Left out when the source is read with asOf.`,
     ),
 }).meta({ id: 'SourceDetail' });

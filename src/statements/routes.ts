@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { findActor } from '../actors/repository.js';
-import { registerCrud } from '../http/crud.js';
+import { crudOperations } from '../http/crud.js';
 import { pageEnvelope } from '../core/pagination.js';
 import { withNextLink } from '../http/link.js';
 import { IdOrSlugParams, errors, idParams } from '../http/schemas.js';
@@ -35,10 +35,10 @@ export const statementRoutes: FastifyPluginAsync = async (app) => {
     },
   });
 
-  registerCrud(app, {
+  const statements = crudOperations(app, {
+    resource: 'statement',
     path: '/statements',
     tag: 'Statements',
-    noun: 'statement',
     params: idParams(EXAMPLE_IDS.statement),
     schemas: {
       item: Statement,
@@ -60,4 +60,10 @@ export const statementRoutes: FastifyPluginAsync = async (app) => {
     update: updateStatement,
     remove: deleteStatement,
   });
+  app.get('/statements', statements.list('listStatements', 'List, filter and search statements'));
+  app.post('/statements', statements.create('createStatement', 'Create a statement with its citations'));
+  app.get('/statements/:id', statements.get('getStatement', 'Get one statement'));
+  app.patch('/statements/:id', statements.update('updateStatement', 'Change some fields of a statement'));
+  app.delete('/statements/:id', statements.remove('deleteStatement', 'Delete a statement'));
+  app.get('/statements/:id/history', statements.history('statementHistory', 'Every revision of a statement'));
 };

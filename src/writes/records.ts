@@ -1,0 +1,48 @@
+import { findActor, toActor } from '../actors/repository.js';
+import { Actor } from '../actors/schemas.js';
+import { getCitation } from '../citations/repository.js';
+import { CitationDetail } from '../citations/schemas.js';
+import type { Database } from '../db/database.js';
+import { getFigure } from '../figures/queries.js';
+import { Figure } from '../figures/schemas.js';
+import { findSource, toSource } from '../sources/repository.js';
+import { Source } from '../sources/schemas.js';
+import { getStatement } from '../statements/queries.js';
+import { Statement } from '../statements/schemas.js';
+import type { z } from 'zod';
+
+/**
+ * The kinds of record Attest keeps history for: where each lives, and how it
+ * reads as the API shows it. A revision's snapshot is that reading, taken
+ * inside the writing transaction.
+ */
+export const RECORDS = {
+  actor: {
+    table: 'actors',
+    path: '/actors',
+    schema: Actor,
+    read: async (db: Database, id: string) => toActor(await findActor(db.prisma, id)),
+  },
+  source: {
+    table: 'sources',
+    path: '/sources',
+    schema: Source,
+    read: async (db: Database, id: string) => toSource(await findSource(db.prisma, id)),
+  },
+  statement: {
+    table: 'statements',
+    path: '/statements',
+    schema: Statement,
+    read: (db: Database, id: string) => getStatement(db, id),
+  },
+  figure: { table: 'figures', path: '/figures', schema: Figure, read: getFigure },
+  citation: {
+    table: 'citations',
+    path: '/citations',
+    schema: CitationDetail,
+    read: (db: Database, id: string) => getCitation(db.prisma, id),
+  },
+} satisfies Record<string, { table: string; path: string; schema: z.ZodType; read(db: Database, id: string): Promise<unknown> }>;
+
+export type Resource = keyof typeof RECORDS;
+export const RESOURCES = Object.keys(RECORDS) as Resource[];
