@@ -143,10 +143,10 @@ describe('citations', () => {
     const s = await statementWith(2);
     const [gone, kept] = s.citations;
     await ctx.api.delete(`/citations/${gone.id}`).expect(204);
-    await ctx.api.get(`/citations/${gone.id}`).expect(404);
+    await ctx.api.get(`/citations/${gone.id}`).expect(410);
     const after = (await ctx.api.get(`/statements/${s.id}`).expect(200)).body;
     expect(after.citations.map((c: { id: string }) => c.id)).toEqual([kept.id]);
-    await ctx.api.delete(`/citations/${gone.id}`).expect(404);
+    await ctx.api.delete(`/citations/${gone.id}`).expect(410);
   });
 
   it('refuses to delete the last citation of a statement or a figure with 409 last-citation', async () => {

@@ -269,10 +269,10 @@ describe('changing and deleting figures', () => {
     expect(await listIds(`statement=${s.id}`)).toEqual([f.id]);
     await ctx.api.delete(`/statements/${s.id}`).expect(409);
     await ctx.api.delete(`/figures/${f.id}`).expect(204);
-    await ctx.api.get(`/figures/${f.id}`).expect(404);
-    for (const c of f.citations as Fig['citations']) await ctx.api.get(`/citations/${c.id}`).expect(404);
+    await ctx.api.get(`/figures/${f.id}`).expect(410);
+    for (const c of f.citations as Fig['citations']) await ctx.api.get(`/citations/${c.id}`).expect(410);
     await ctx.api.delete(`/statements/${s.id}`).expect(204);
-    const gone = await ctx.api.delete(`/figures/${f.id}`).expect(404);
-    expect(gone.body.code).toBe('not-found');
+    const gone = await ctx.api.delete(`/figures/${f.id}`).expect(410);
+    expect(gone.body.code).toBe('gone');
   });
 });

@@ -185,7 +185,7 @@ describe('sources', () => {
     expect(fieldsOf(nulled.body)).toEqual(['kind', 'title']);
   });
 
-  it('deletes an uncited source with 204, after which it is 404', async () => {
+  it('deletes an uncited source with 204, after which it is 410 Gone', async () => {
     const s = (
       await ctx.api
         .post('/sources')
@@ -193,7 +193,7 @@ describe('sources', () => {
         .expect(201)
     ).body;
     await ctx.api.delete(`/sources/${s.id}`).expect(204);
-    await ctx.api.get(`/sources/${s.id}`).expect(404);
+    await ctx.api.get(`/sources/${s.id}`).expect(410);
     // The URL is free again.
     await ctx.api
       .post('/sources')

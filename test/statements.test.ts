@@ -247,9 +247,9 @@ describe('reading, changing and deleting statements', () => {
     ).body as Stmt;
     for (const c of s.citations) await ctx.api.get(`/citations/${c.id}`).expect(200);
     await ctx.api.delete(`/statements/${s.id}`).expect(204);
-    await ctx.api.get(`/statements/${s.id}`).expect(404);
-    for (const c of s.citations) await ctx.api.get(`/citations/${c.id}`).expect(404);
+    await ctx.api.get(`/statements/${s.id}`).expect(410);
+    for (const c of s.citations) await ctx.api.get(`/citations/${c.id}`).expect(410);
     await ctx.api.get(`/sources/${TEHRAN}`).expect(200);
-    await ctx.api.delete(`/statements/${s.id}`).expect(404);
+    await ctx.api.delete(`/statements/${s.id}`).expect(410);
   });
 });

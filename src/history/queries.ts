@@ -16,7 +16,7 @@ interface RevisionRow {
   snapshot: Record<string, unknown> | null;
 }
 
-const COLUMNS = `seq::text, txid::text, resource, record_id, revision, action, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, key_name, reason, snapshot`;
+const COLUMNS = `seq::text, txid::text, resource, record_id, revision, action, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, key_name, reason, snapshot`;
 
 const historyUrl = (resource: Resource, id: string) => `${RECORDS[resource].path}/${id}/history`;
 
@@ -101,7 +101,7 @@ const toEntry = (r: RevisionRow, previous: RevisionRow | undefined) => ({
 
 /** A record's revisions, newest first, each with what it changed. */
 export async function recordHistory(db: Database, resource: Resource, id: string, limit: number, cursor?: string) {
-  let below = Number.MAX_SAFE_INTEGER;
+  let below = 2 ** 31 - 1;
   if (cursor !== undefined) {
     below = Number(cursor);
     if (!/^[1-9]\d{0,9}$/.test(cursor)) {

@@ -70,10 +70,15 @@ const problemResponse = (description: string) => ({
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input; `errors` names each offending field.',
+  401: 'No API key, or an unknown or revoked one: writing needs `Authorization: Bearer <key>`.',
+  403: 'The API key lacks the scope this needs.',
   404: 'No such record.',
   409: 'Conflict with existing records.',
+  410: 'The record was deleted; `deleted` says when, by which key and why, and where its history is.',
+  412: 'If-Match does not name the current ETag: the record changed since it was read. The current ETag is in the `ETag` header.',
   413: 'Body too large.',
   415: 'Body is not JSON.',
+  422: 'The Idempotency-Key was already used for a different request.',
 };
 
 /** Problem responses for the OpenAPI document of a route. */

@@ -143,10 +143,11 @@ async function completeRevisions(tx: Tx, db: Database) {
   );
   const snapshots: (string | null)[] = [];
   for (const p of pending) {
-    snapshots.push(p.action === 'delete' ? null : JSON.stringify(await RECORDS[p.resource].read(db, p.record_id)));
+    const { read, serialize } = RECORDS[p.resource];
+    snapshots.push(p.action === 'delete' ? null : serialize(await read(db, p.record_id)));
   }
   await tx.$executeRawUnsafe(
-    `UPDATE revisions r SET at = clock_timestamp(), snapshot = u.snapshot::jsonb,
+    `UPDATE revisions r SET at = date_trunc('milliseconds', clock_timestamp()), snapshot = u.snapshot::jsonb,
        revision = (SELECT coalesce(max(o.revision), 0) + 1 FROM revisions o WHERE o.resource = r.resource AND o.record_id = r.record_id)
      FROM unnest($1::bigint[], $2::text[]) AS u(seq, snapshot) WHERE r.seq = u.seq`,
     pending.map((p) => p.seq),

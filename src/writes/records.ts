@@ -10,13 +10,14 @@ import { Source } from '../sources/schemas.js';
 import { getStatement } from '../statements/queries.js';
 import { Statement } from '../statements/schemas.js';
 import type { z } from 'zod';
+import { compileSerializer } from '../http/serializer.js';
 
 /**
  * The kinds of record Attest keeps history for: where each lives, and how it
  * reads as the API shows it. A revision's snapshot is that reading, taken
  * inside the writing transaction.
  */
-export const RECORDS = {
+const KINDS = {
   actor: {
     table: 'actors',
     path: '/actors',
@@ -44,5 +45,10 @@ export const RECORDS = {
   },
 } satisfies Record<string, { table: string; path: string; schema: z.ZodType; read(db: Database, id: string): Promise<unknown> }>;
 
-export type Resource = keyof typeof RECORDS;
+/** Kinds of record with the serializer their snapshots are written with: the API's own, so a snapshot reads like a GET. */
+export const RECORDS = Object.fromEntries(
+  Object.entries(KINDS).map(([name, kind]) => [name, { ...kind, serialize: compileSerializer(kind.schema) }]),
+) as { [K in keyof typeof KINDS]: (typeof KINDS)[K] & { serialize(record: unknown): string } };
+
+export type Resource = keyof typeof KINDS;
 export const RESOURCES = Object.keys(RECORDS) as Resource[];
