@@ -60,6 +60,10 @@ export const Problem = z
       .record(z.string(), z.object({ count: z.number().int(), ids: z.array(z.string()) }))
       .optional()
       .describe('Records that depend on this one, for has-dependents.'),
+    deleted: z
+      .object({ at: z.string(), by: z.string(), reason: z.string().nullable(), history: z.string() })
+      .optional()
+      .describe('For gone: when the record was deleted, by which key, why, and where its history is.'),
   })
   .meta({ id: 'Problem', description: 'An RFC 9457 problem document.' });
 

@@ -19,7 +19,7 @@ const ifMatch = z
   .optional()
   .describe('The ETag of your last GET of the record: the change is refused with 412 if the record has changed since.');
 
-export const CreateHeaders = z.object({
+export const CreateHeaders = z.looseObject({
   'change-reason': reason.optional(),
   'idempotency-key': z
     .string()
@@ -28,7 +28,7 @@ export const CreateHeaders = z.object({
     .describe('Any unique string: a retry with the same key within 24 hours gets the first answer and creates nothing.'),
 });
 
-export const ChangeHeaders = z.object({
+export const ChangeHeaders = z.looseObject({
   'change-reason': z
     .string({ error: (issue) => (issue.input === undefined ? 'required: say why the record changes' : undefined) })
     .min(1, 'required: say why the record changes')
