@@ -13,7 +13,8 @@ import { historyRoutes } from './history/routes.js';
 import { caching } from './http/caching.js';
 import { corsPolicy } from './http/cors.js';
 import { nulGuard } from './http/nul-guard.js';
-import { errorHandler } from './http/error-handler.js';
+import { clientErrorHandler, errorHandler, frameworkErrors } from './http/error-handler.js';
+import { requestId } from './http/request-id.js';
 import { fastSerializerCompiler } from './http/serializer.js';
 import { openapi } from './http/openapi.js';
 
@@ -30,7 +31,12 @@ export async function buildApp({ database, logger = false, bodyLimit = 1024 * 10
   const app = Fastify({
     logger,
     bodyLimit,
-    requestIdHeader: 'x-request-id',
+    // The caller's x-request-id only when short and safe (src/http/request-id.ts), else a fresh one.
+    requestIdHeader: false,
+    genReqId: requestId,
+    // URLs the router cannot read, and requests Node's parser refuses, answer problem+json too.
+    frameworkErrors,
+    clientErrorHandler,
     // A client that never finishes sending its request does not hold a connection forever.
     requestTimeout: 30_000,
     // Long enough that the schemas, not the router, judge an over-long id (a 400 naming it, not a bare 414).
@@ -40,9 +46,8 @@ export async function buildApp({ database, logger = false, bodyLimit = 1024 * 10
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(fastSerializerCompiler);
   // Only JSON bodies are accepted; anything else is a 415, not a string that fails validation.
-  // PATCH bodies are JSON merge patches (RFC 7396: null clears a field), so that type is accepted too.
   app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'ignore'));
+  // JSON and JSON merge patch (RFC 7396) bodies are parsed in src/http/nul-guard.ts, depth-checked first.
   // Callback-style hooks here and in src/http: a hook that returns a promise costs a few percent of a
   // small GET's CPU under load (bench/README.md).
   app.addHook('onRequest', (req, reply, done) => {

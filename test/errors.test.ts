@@ -66,17 +66,27 @@ describe.each(WRITES)('%s %s', (method, path) => {
 });
 
 describe('every error', () => {
-  it('answers 404 route-not-found for unknown routes and methods', async () => {
-    const unknown: [method: 'get' | 'post' | 'put' | 'delete', path: string][] = [
+  it('answers 404 route-not-found for unknown routes', async () => {
+    const unknown: [method: 'get' | 'post', path: string][] = [
       ['get', '/nothing-here'],
       ['post', '/actors/miguel-diaz-canel/citations'],
-      ['put', `/sources/${EXAMPLE_IDS.source}`],
-      ['delete', '/statements'],
       ['get', '/citations?limit=1'],
     ];
     for (const [method, path] of unknown) {
       const body = expectProblem(await ctx.api[method](path), 404, 'route-not-found', path);
       expect(body.errors).toBeUndefined();
+    }
+  });
+
+  it('answers 405 method-not-allowed, with Allow, for a known route and another method', async () => {
+    const wrong: [method: 'put' | 'delete', path: string, allow: string][] = [
+      ['put', `/sources/${EXAMPLE_IDS.source}`, 'DELETE, GET, HEAD, PATCH'],
+      ['delete', '/statements', 'GET, HEAD, POST'],
+    ];
+    for (const [method, path, allow] of wrong) {
+      const res = await ctx.api[method](path);
+      expectProblem(res, 405, 'method-not-allowed', path);
+      expect(res.headers.allow).toBe(allow);
     }
   });
 

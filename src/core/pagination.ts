@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { UUID } from './ids.js';
 import { ProblemError } from './problems.js';
 
 /**
@@ -48,29 +47,94 @@ export function encodeCursor(sort: SortSpec, row: Record<string, unknown>): stri
 }
 
 export function decodeCursor(cursor: string, sort: SortSpec): Cursor {
+  const [v, id] = decodePosition(cursor, sortKey(sort), [sort.type, 'uuid']);
+  return { value: v, id };
+}
+
+/**
+ * What a cursor value must be. Cursors come back from clients, so each value is checked as strictly
+ * as the database would: a value it would refuse (a date that is not one, a year out of range, a
+ * NUL) is a 400 here, never a failed query.
+ */
+export type CursorValue = SortSpec['type'] | 'timestamp' | 'uuid' | 'offset' | 'text';
+
+/** A cursor for a position given by several values, e.g. the last pair a scan examined. */
+export function encodePosition(key: string, values: string[]): string {
+  return Buffer.from(JSON.stringify([key, ...values])).toString('base64url');
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+const damaged = (message = 'damaged') =>
+  new ProblemError('invalid-cursor', 'The cursor is damaged; start again without it.', {
+    errors: [{ in: 'query', field: 'cursor', message }],
+  });
+
+/** The values of a cursor issued under `key`, each checked against what it must be. */
+export function decodePosition(cursor: string, key: string, kinds: CursorValue[]): string[] {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!BASE64URL.test(cursor)) throw new Error('not base64url');
+    parsed = JSON.parse(utf8.decode(Buffer.from(cursor, 'base64url')));
   } catch {
     parsed = undefined;
   }
-  if (!Array.isArray(parsed) || parsed.length !== 3 || !parsed.every((p) => typeof p === 'string')) {
+  if (!Array.isArray(parsed) || !parsed.every((p) => typeof p === 'string')) {
     throw new ProblemError('invalid-cursor', 'The cursor is not one this API issued; start again without it.', {
       errors: [{ in: 'query', field: 'cursor', message: 'not a cursor issued by this API' }],
     });
   }
-  const [key, v, id] = parsed as [string, string, string];
-  if (key !== sortKey(sort)) {
-    throw new ProblemError('invalid-cursor', `The cursor belongs to sort '${key}', not '${sortKey(sort)}'.`, {
-      errors: [{ in: 'query', field: 'cursor', message: `issued for sort ${key}` }],
+  const [issued, ...values] = parsed as string[];
+  if (issued !== key) {
+    const shown = issued.slice(0, 40).replace(/[^\x20-\x7e]/g, '?');
+    throw new ProblemError('invalid-cursor', `The cursor belongs to '${shown}', not '${key}'.`, {
+      errors: [{ in: 'query', field: 'cursor', message: `issued for ${shown}` }],
     });
   }
-  if ((sort.type === 'date' && Number.isNaN(Date.parse(v))) || !UUID.test(id)) {
-    throw new ProblemError('invalid-cursor', 'The cursor is damaged.', {
-      errors: [{ in: 'query', field: 'cursor', message: 'damaged' }],
-    });
+  if (values.length !== kinds.length || !values.every((v, i) => valid(kinds[i], v))) throw damaged();
+  return values;
+}
+
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/** A calendar day in years 1 to 9999: what both databases and JavaScript's Date agree on. */
+function calendarDay(y: string, m: string, d: string): boolean {
+  const [year, month, day] = [Number(y), Number(m), Number(d)];
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(2000, month, 0)).getUTCDate() && (month !== 2 || day <= 28 || leap(year));
+}
+const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+function valid(kind: CursorValue, v: string): boolean {
+  switch (kind) {
+    case 'uuid':
+      return UUID_TEXT.test(v);
+    case 'offset':
+      // Offsets the API issues grow by a page at a time; a billion is far past any real list.
+      return /^\d{1,9}$/.test(v);
+    case 'date':
+    case 'timestamp': {
+      // A day (YYYY-MM-DD) or an RFC 3339 time, as the API renders them.
+      const day = DAY.exec(v);
+      if (day) return calendarDay(day[1], day[2], day[3]);
+      const t = TIME.exec(v);
+      return (
+        !!t &&
+        calendarDay(t[1], t[2], t[3]) &&
+        Number(t[4]) < 24 &&
+        Number(t[5]) < 60 &&
+        Number(t[6]) < 60 &&
+        (t[7] === undefined || (Number(t[7]) < 16 && Number(t[8]) < 60))
+      );
+    }
+    case 'string':
+    case 'text':
+      // Names, titles, areas: stored text, so never U+0000 or a lone surrogate.
+      return v.length <= 1000 && !v.includes('\u0000') && v.isWellFormed();
   }
-  return { value: v, id };
 }
 
 const sortKey = (s: SortSpec) => `${s.descending ? '-' : ''}${s.field}`;
@@ -107,11 +171,5 @@ export const pageEnvelope = <T extends z.ZodType>(item: T) =>
  */
 export function offsetFromCursor(sort: SortSpec, cursor: string | undefined): number {
   if (!cursor) return 0;
-  const offset = Number(decodeCursor(cursor, sort).value);
-  if (!Number.isInteger(offset) || offset < 0) {
-    throw new ProblemError('invalid-cursor', 'The cursor is damaged.', {
-      errors: [{ in: 'query', field: 'cursor', message: 'damaged' }],
-    });
-  }
-  return offset;
+  return Number(decodePosition(cursor, sortKey(sort), ['offset', 'uuid'])[0]);
 }

@@ -10,6 +10,8 @@ export const PROBLEMS = {
   forbidden: { status: 403, title: 'The API key may not do this' },
   'not-found': { status: 404, title: 'No such record' },
   'route-not-found': { status: 404, title: 'No such route' },
+  'method-not-allowed': { status: 405, title: 'The route does not take this method' },
+  'request-timeout': { status: 408, title: 'The request was not sent in time' },
   gone: { status: 410, title: 'The record was deleted' },
   'precondition-failed': { status: 412, title: 'The record has changed since you read it' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used for another request' },
@@ -18,6 +20,7 @@ export const PROBLEMS = {
   'last-citation': { status: 409, title: 'A statement or figure must keep at least one citation' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type' },
+  'headers-too-large': { status: 431, title: 'The request line or headers are too large' },
   'database-unavailable': { status: 503, title: 'The database is not reachable' },
   internal: { status: 500, title: 'Internal server error' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -1,7 +1,9 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { problemFromDatabaseError } from './db-errors.js';
-import { type FieldError, type ProblemCode, ProblemError, problemBody } from '../core/problems.js';
+import { type FieldError, PROBLEMS, type ProblemCode, ProblemError, problemBody } from '../core/problems.js';
 
 const CONTEXT_NAMES: Record<string, string> = { querystring: 'query', params: 'params', body: 'body', headers: 'headers' };
 
@@ -50,8 +52,91 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, proble
     .send(problemBody(problem.code, problem.detail, request.url, problem.extras));
 }
 
+/**
+ * Fastify's own answers for URLs its router cannot read (`/actors/%FF`, a path parameter longer
+ * than the router takes): problem+json like every other error. Passed as the `frameworkErrors`
+ * server option.
+ */
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const path = request.url.split('?')[0];
+  const problem =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new ProblemError('validation-failed', `A path parameter of ${path.slice(0, 200)} is too long.`, {
+          errors: [{ in: 'params', field: '(path)', message: 'a path parameter is too long' }],
+        })
+      : new ProblemError('validation-failed', 'The path is not valid percent-encoded UTF-8.', {
+          errors: [{ in: 'params', field: '(path)', message: 'is not valid percent-encoded UTF-8' }],
+        });
+  reply.header('x-request-id', request.id);
+  return sendProblem(reply, request, problem);
+}
+
+const CLIENT_ERRORS: Record<string, ProblemCode> = {
+  ERR_HTTP_REQUEST_TIMEOUT: 'request-timeout',
+  HPE_HEADER_OVERFLOW: 'headers-too-large',
+};
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (headers over 16 KB, a request
+ * not sent in time, bytes that are not HTTP) is answered as problem+json too, then the connection
+ * is closed. Passed as the `clientErrorHandler` server option.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const code: ProblemCode = CLIENT_ERRORS[err.code ?? ''] ?? 'malformed-body';
+    const detail =
+      code === 'request-timeout'
+        ? 'The request was not sent in time.'
+        : code === 'headers-too-large'
+          ? 'The request line and headers are larger than 16 KB.'
+          : 'The request is not valid HTTP.';
+    const body = JSON.stringify(problemBody(code, detail, '/'));
+    const status = PROBLEMS[code].status;
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
+
+/** Methods each route pattern takes, to tell a wrong method (405) from an unknown path (404). */
+class RouteTable {
+  private readonly routes: { pattern: RegExp; methods: Set<string> }[] = [];
+  private readonly byUrl = new Map<string, Set<string>>();
+
+  add(url: string, method: string | string[]) {
+    // The catch-all routes (CORS preflight, Swagger UI's files) say nothing about a path.
+    if (url === '*' || url === '/*') return;
+    let methods = this.byUrl.get(url);
+    if (!methods) {
+      methods = new Set();
+      this.byUrl.set(url, methods);
+      const source = url
+        .split('/')
+        .map((segment) =>
+          segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+        )
+        .join('/');
+      this.routes.push({ pattern: new RegExp(`^${source}$`), methods });
+    }
+    for (const m of Array.isArray(method) ? method : [method]) methods.add(m.toUpperCase());
+  }
+
+  /** The methods some route takes at `path`, sorted; empty when no route has that path. */
+  allowed(path: string): string[] {
+    const found = new Set<string>();
+    for (const { pattern, methods } of this.routes) if (pattern.test(path)) for (const m of methods) found.add(m);
+    return [...found].sort();
+  }
+}
+
 /** One error format everywhere: RFC 9457 problem+json. */
 export const errorHandler = fp(async (app: FastifyInstance) => {
+  const routes = new RouteTable();
+  app.addHook('onRoute', (route) => routes.add(route.url, route.method));
+
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const problem = toProblem(err);
     if (problem) {
@@ -62,7 +147,18 @@ export const errorHandler = fp(async (app: FastifyInstance) => {
     return sendProblem(reply, request, new ProblemError('internal', 'Something went wrong on our side; it has been logged.'));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, new ProblemError('route-not-found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allowed = routes.allowed(path);
+    if (allowed.length && !allowed.includes(request.method)) {
+      const problem = new ProblemError(
+        'method-not-allowed',
+        `${path} takes ${allowed.join(', ')}, not ${request.method}.`,
+        {},
+        { allow: allowed.join(', ') },
+      );
+      return sendProblem(reply, request, problem);
+    }
+    return sendProblem(reply, request, new ProblemError('route-not-found', `No route ${request.method} ${path}.`));
+  });
 });

@@ -66,10 +66,19 @@ const tsQuery = (language: string, q: string) =>
 export const rankSql = (q: string) =>
   `(ts_rank(s.search_text, ${tsQuery('s.language', q)}) + coalesce(ts_rank(s.search_original, ${tsQuery('s.original_language', q)}), 0))`;
 
+/**
+ * Stored text as HTML text: `&`, `<`, `>` and both quotes escaped. Highlights are HTML, and the
+ * text is whatever a writer stored (an `<img onerror=…>` included): escaped before ts_headline
+ * marks it, so the only markup in a highlight is the `<mark>` tags. The parser reads an escape as
+ * one token (an entity), never a word, so a fragment cannot cut one in half nor mark inside it.
+ */
+export const htmlEscaped = (text: string) =>
+  `replace(replace(replace(replace(replace(${text}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')`;
+
 // Short texts come back whole with every match marked; long ones as the best fragments.
 const headline = (config: string, text: string, q: string) => `CASE WHEN ${text} IS NULL THEN NULL
-  WHEN length(${text}) <= 1000 THEN ts_headline(attest_ts_config(${config}), ${text}, ${tsQuery(config, q)}, 'HighlightAll=true, StartSel=<mark>, StopSel=</mark>')
-  ELSE ts_headline(attest_ts_config(${config}), ${text}, ${tsQuery(config, q)}, 'MaxFragments=3, MaxWords=40, MinWords=15, StartSel=<mark>, StopSel=</mark>') END`;
+  WHEN length(${text}) <= 1000 THEN ts_headline(attest_ts_config(${config}), ${htmlEscaped(text)}, ${tsQuery(config, q)}, 'HighlightAll=true, StartSel=<mark>, StopSel=</mark>')
+  ELSE ts_headline(attest_ts_config(${config}), ${htmlEscaped(text)}, ${tsQuery(config, q)}, 'MaxFragments=3, MaxWords=40, MinWords=15, StartSel=<mark>, StopSel=</mark>') END`;
 
 /** `from` must name the statement `s`; it can join it to a page of ids chosen beforehand. */
 export function selectStatements(shape: Shape, from = 'statements s'): string {
