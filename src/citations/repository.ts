@@ -46,6 +46,10 @@ function toCitationDetail(row: CitationRow) {
   };
 }
 
+export async function getCitations(db: Tx, ids: string[]) {
+  return (await db.citation.findMany({ where: { id: { in: ids } }, include: detailInclude })).map(toCitationDetail);
+}
+
 export async function getCitation(db: Tx, id: string) {
   const row = await db.citation.findUnique({ where: { id }, include: detailInclude });
   if (!row) throw notFound('citation', id);

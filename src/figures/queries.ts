@@ -70,6 +70,11 @@ export function toFigure(r: FigureRow): FigureOut {
   };
 }
 
+/** Several figures by id (for history snapshots of a whole write at once). */
+export async function getFigures(db: Database, ids: string[]): Promise<FigureOut[]> {
+  return (await db.query<FigureRow>(`${SELECT_FIGURES} WHERE f.id = ANY($1::uuid[])`, [ids])).map(toFigure);
+}
+
 export async function getFigure(db: Database, id: string): Promise<FigureOut> {
   const [row] = await db.query<FigureRow>(`${SELECT_FIGURES} WHERE f.id = $1`, [id], { prepare: true });
   if (!row) throw notFound('figure', id);

@@ -84,6 +84,12 @@ function selectById(shape: Shape): string {
   return sql;
 }
 
+/** Several statements by id, in the default shape (for history snapshots of a whole write at once). */
+export async function getStatements(db: Database, ids: string[]): Promise<StatementOut[]> {
+  const rows = await db.query<StatementRow>(`${selectStatements(DEFAULT_SHAPE)} WHERE s.id = ANY($1::uuid[])`, [ids]);
+  return rows.map(toStatement);
+}
+
 export async function getStatement(db: Database, id: string, shape: Shape = DEFAULT_SHAPE): Promise<StatementOut> {
   const [row] = await db.query<StatementRow>(selectById(shape), [id], { prepare: true });
   if (!row) throw notFound('statement', id);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Database, Tx } from '../db/database.js';
 import type { PrismaClient } from '../generated/prisma/client.js';
-import { ProblemError } from '../core/problems.js';
+import { ProblemError, notFound } from '../core/problems.js';
 import type { Writer } from '../keys/auth.js';
 import { RECORDS, type Resource } from './records.js';
 
@@ -20,10 +20,10 @@ export interface WriteTx {
   db: Database;
   /**
    * Locks a record for the rest of the transaction, so that rules spanning
-   * several fields are checked against the row as it will be updated, and
-   * returns it as the API shows it (for If-Match).
+   * several fields (and If-Match) are checked against the row as it will be
+   * updated. Throws not-found when there is no such record.
    */
-  lock(resource: Resource, id: string): Promise<unknown>;
+  lock(resource: Resource, id: string): Promise<void>;
 }
 
 // A write waits at most this long for a connection, and takes at most this long in all; beyond
@@ -77,9 +77,11 @@ async function run<T>(db: Database, tx: Tx, ctx: WriteContext, work: (w: WriteTx
     tx,
     db: inTx,
     lock: async (resource, id) => {
-      const { table } = RECORDS[resource];
-      await tx.$queryRawUnsafe(`SELECT 1 FROM ${table} WHERE id = $1::uuid FOR UPDATE`, id);
-      return RECORDS[resource].read(inTx, id);
+      const locked = await tx.$queryRawUnsafe<unknown[]>(
+        `SELECT 1 FROM ${RECORDS[resource].table} WHERE id = $1::uuid FOR UPDATE`,
+        id,
+      );
+      if (!locked.length) throw notFound(resource, id);
     },
   });
   await completeRevisions(tx, inTx);
@@ -141,11 +143,14 @@ async function completeRevisions(tx: Tx, db: Database) {
     `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))::text) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i)`,
     pending.map((p) => `${p.resource}:${p.record_id}`),
   );
-  const snapshots: (string | null)[] = [];
-  for (const p of pending) {
-    const { read, serialize } = RECORDS[p.resource];
-    snapshots.push(p.action === 'delete' ? null : serialize(await read(db, p.record_id)));
+  // One read per kind of record, however many records the write touched (an import touches thousands).
+  const current = new Map<string, string>();
+  for (const resource of new Set(pending.map((p) => p.resource))) {
+    const ids = pending.filter((p) => p.resource === resource && p.action !== 'delete').map((p) => p.record_id);
+    const { readMany, serialize } = RECORDS[resource];
+    if (ids.length) for (const record of await readMany(db, ids)) current.set(`${resource}:${record.id}`, serialize(record));
   }
+  const snapshots = pending.map((p) => current.get(`${p.resource}:${p.record_id}`) ?? null);
   await tx.$executeRawUnsafe(
     `UPDATE revisions r SET at = date_trunc('milliseconds', clock_timestamp()), snapshot = u.snapshot::jsonb,
        revision = (SELECT coalesce(max(o.revision), 0) + 1 FROM revisions o WHERE o.resource = r.resource AND o.record_id = r.record_id)

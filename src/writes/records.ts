@@ -1,13 +1,13 @@
 import { findActor, toActor } from '../actors/repository.js';
 import { Actor } from '../actors/schemas.js';
-import { getCitation } from '../citations/repository.js';
+import { getCitation, getCitations } from '../citations/repository.js';
 import { CitationDetail } from '../citations/schemas.js';
 import type { Database } from '../db/database.js';
-import { getFigure } from '../figures/queries.js';
+import { getFigure, getFigures } from '../figures/queries.js';
 import { Figure } from '../figures/schemas.js';
 import { findSource, toSource } from '../sources/repository.js';
 import { Source } from '../sources/schemas.js';
-import { getStatement } from '../statements/queries.js';
+import { getStatement, getStatements } from '../statements/queries.js';
 import { Statement } from '../statements/schemas.js';
 import type { z } from 'zod';
 import { compileSerializer } from '../http/serializer.js';
@@ -23,27 +23,42 @@ const KINDS = {
     path: '/actors',
     schema: Actor,
     read: async (db: Database, id: string) => toActor(await findActor(db.prisma, id)),
+    readMany: async (db: Database, ids: string[]) =>
+      (await db.prisma.actor.findMany({ where: { id: { in: ids } } })).map(toActor),
   },
   source: {
     table: 'sources',
     path: '/sources',
     schema: Source,
     read: async (db: Database, id: string) => toSource(await findSource(db.prisma, id)),
+    readMany: async (db: Database, ids: string[]) =>
+      (await db.prisma.source.findMany({ where: { id: { in: ids } } })).map(toSource),
   },
   statement: {
     table: 'statements',
     path: '/statements',
     schema: Statement,
     read: (db: Database, id: string) => getStatement(db, id),
+    readMany: getStatements,
   },
-  figure: { table: 'figures', path: '/figures', schema: Figure, read: getFigure },
+  figure: { table: 'figures', path: '/figures', schema: Figure, read: getFigure, readMany: getFigures },
   citation: {
     table: 'citations',
     path: '/citations',
     schema: CitationDetail,
     read: (db: Database, id: string) => getCitation(db.prisma, id),
+    readMany: (db: Database, ids: string[]) => getCitations(db.prisma, ids),
   },
-} satisfies Record<string, { table: string; path: string; schema: z.ZodType; read(db: Database, id: string): Promise<unknown> }>;
+} satisfies Record<
+  string,
+  {
+    table: string;
+    path: string;
+    schema: z.ZodType;
+    read(db: Database, id: string): Promise<unknown>;
+    readMany(db: Database, ids: string[]): Promise<{ id: string }[]>;
+  }
+>;
 
 /** Kinds of record with the serializer their snapshots are written with: the API's own, so a snapshot reads like a GET. */
 export const RECORDS = Object.fromEntries(
