@@ -8,10 +8,13 @@ import { citationRoutes } from './citations/routes.js';
 import type { Database } from './db/database.js';
 import { databasePlugin } from './db/plugin.js';
 import { auth } from './keys/auth.js';
+import { keyRoutes } from './keys/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { historyRoutes } from './history/routes.js';
 import { caching } from './http/caching.js';
 import { corsPolicy } from './http/cors.js';
+import { type RateLimits, rateLimits } from './http/limits.js';
+import { securityHeaders } from './http/security.js';
 import { nulGuard } from './http/nul-guard.js';
 import { clientErrorHandler, errorHandler, frameworkErrors } from './http/error-handler.js';
 import { requestId } from './http/request-id.js';
@@ -24,13 +27,29 @@ export interface AppOptions {
   bodyLimit?: number;
   /** The bootstrap admin credential (ADMIN_KEY); without it, only stored keys can write. */
   adminKey?: string;
+  /** Requests a minute per client address and per key (RATE_LIMIT_*); omitted, nothing is limited (tests, in-process benchmarks). */
+  rateLimit?: RateLimits;
+  /** Fastify's trustProxy (TRUST_PROXY): which proxies' X-Forwarded-For names the client address. */
+  trustProxy?: boolean | number | string[];
+  /** Origins whose pages may write through a browser (CORS_WRITE_ORIGINS); reads are open to every origin. */
+  corsWriteOrigins?: readonly string[];
 }
 
 /** Builds the application without listening: the server entry point listens, tests inject. */
-export async function buildApp({ database, logger = false, bodyLimit = 1024 * 1024, adminKey }: AppOptions) {
+export async function buildApp({
+  database,
+  logger = false,
+  bodyLimit = 1024 * 1024,
+  adminKey,
+  rateLimit,
+  trustProxy = false,
+  corsWriteOrigins = [],
+}: AppOptions) {
   const app = Fastify({
     logger,
     bodyLimit,
+    // Fastify also takes a number of hops, which its types leave out.
+    trustProxy: trustProxy as FastifyServerOptions['trustProxy'],
     // The caller's x-request-id only when short and safe (src/http/request-id.ts), else a fresh one.
     requestIdHeader: false,
     genReqId: requestId,
@@ -57,10 +76,12 @@ export async function buildApp({ database, logger = false, bodyLimit = 1024 * 10
 
   await app.register(errorHandler);
   await app.register(caching);
-  await app.register(corsPolicy);
+  await app.register(corsPolicy, { writeOrigins: corsWriteOrigins });
+  await app.register(securityHeaders);
   await app.register(nulGuard);
   await app.register(databasePlugin, { database });
   await app.register(auth, { adminKey });
+  if (rateLimit) await app.register(rateLimits, rateLimit);
   await app.register(openapi);
   await app.register(healthRoutes);
   await app.register(actorRoutes);
@@ -69,6 +90,7 @@ export async function buildApp({ database, logger = false, bodyLimit = 1024 * 10
   await app.register(figureRoutes);
   await app.register(citationRoutes);
   await app.register(historyRoutes);
+  await app.register(keyRoutes);
   return app;
 }
 

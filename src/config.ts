@@ -20,7 +20,76 @@ export const configSchema = z.object({
     .min(1024)
     .max(100 * 1024 * 1024)
     .default(1024 * 1024),
+  /** The bootstrap admin credential; without it, only keys created with `npm run keys` can write. */
+  ADMIN_KEY: z
+    .string()
+    .min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)')
+    .max(200, 'must be at most 200 characters')
+    .regex(/^\S+$/, 'must not contain spaces')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  RATE_LIMIT_KEYED_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((v, ctx) => {
+      const parsed = parseTrustProxy(v);
+      if (parsed === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be true, false, a number of proxies, or a comma-separated list of addresses/CIDRs',
+        });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  CORS_WRITE_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const origins = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const origin of origins) {
+        if (!isOrigin(origin)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `'${origin}' is not an origin like https://newsroom.example (scheme, host, optional port; no path)`,
+          });
+          return z.NEVER;
+        }
+      }
+      return origins;
+    }),
 });
+
+/** Fastify's trustProxy: false, true (trust every hop), a number of hops, or addresses/CIDRs of the proxies. */
+export type TrustProxy = boolean | number | string[];
+
+function parseTrustProxy(v: string): TrustProxy | undefined {
+  if (['', 'false', '0'].includes(v)) return false;
+  if (v === 'true') return true;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return list.length && list.every((s) => /^[0-9A-Fa-f.:]+(\/\d{1,3})?$|^(loopback|linklocal|uniquelocal)$/.test(s))
+    ? list
+    : undefined;
+}
+
+function isOrigin(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s;
+  } catch {
+    return false;
+  }
+}
 
 export type Config = z.output<typeof configSchema>;
 

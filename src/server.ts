@@ -3,6 +3,12 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openMigratedDatabase } from './db/open.js';
 import { loadSeed } from './seed/load.js';
+import type { Database } from './db/database.js';
+
+async function neverWritten(db: Database) {
+  const [{ empty }] = await db.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM revisions) AS empty');
+  return empty;
+}
 
 // A .env file is a convenience for local runs; variables already in the environment win.
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -22,11 +28,24 @@ const logger = {
   redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
 };
 
-const { db, fresh, applied } = await openMigratedDatabase(config);
-const app = await buildApp({ database: db, logger, bodyLimit: config.BODY_LIMIT });
+const { db, applied } = await openMigratedDatabase(config);
+const app = await buildApp({
+  database: db,
+  logger,
+  bodyLimit: config.BODY_LIMIT,
+  adminKey: config.ADMIN_KEY,
+  rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE, keyedPerMinute: config.RATE_LIMIT_KEYED_PER_MINUTE },
+  trustProxy: config.TRUST_PROXY,
+  corsWriteOrigins: config.CORS_WRITE_ORIGINS,
+});
 if (applied.length) app.log.info({ migrations: applied }, 'applied migrations');
-if (fresh && db.kind === 'pglite' && config.SEED_ON_EMPTY && (await loadSeed(db))) {
+// A new embedded database is one that has never recorded a change: keys made with `npm run keys`
+// before the first start do not count, so the seed still loads.
+if (db.kind === 'pglite' && config.SEED_ON_EMPTY && (await neverWritten(db)) && (await loadSeed(db))) {
   app.log.info('new embedded database: loaded the seed data');
+}
+if (!config.ADMIN_KEY) {
+  app.log.info('ADMIN_KEY is not set: only keys created with `npm run keys -- create` can write');
 }
 
 let closing = false;

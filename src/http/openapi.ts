@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { tidyDocument } from './openapi-tidy.js';
+import { docsSecurity } from './security.js';
 
 const DESCRIPTION = `Attest keeps the public record of who said what, when, and which figure was
 reported by whom, as of when. Every statement and every figure carries the citations that support it.
@@ -38,18 +39,46 @@ export const openapi = fp(async (app: FastifyInstance) => {
         { name: 'Sources', description: 'Articles, posts and reports that carry statements and figures.' },
         { name: 'Citations', description: 'Links between a statement or figure and a source.' },
         { name: 'History', description: 'Every change to the record, who made it and why.' },
+        { name: 'Keys', description: 'API keys for writers (administrators only). Keys are not records: they have no history.' },
         { name: 'Service', description: 'Health and metadata.' },
       ],
     },
     transform: createJsonSchemaTransform({ skipList: ['/docs', '/docs/*', '/openapi.json'] }),
-    transformObject: (document) => tidyDocument(jsonSchemaTransformObject(document)),
+    transformObject: (document) => withRateLimitResponses(tidyDocument(jsonSchemaTransformObject(document))),
   });
 
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    // The default would send the document to an external validator: no calls leave the machine.
-    uiConfig: { validatorUrl: null, deepLinking: true, tryItOutEnabled: true, displayOperationId: true },
+  // Swagger UI in its own context, under its own Content-Security-Policy (src/http/security.ts).
+  await app.register(async (docs) => {
+    await docs.register(docsSecurity);
+    await docs.register(swaggerUi, {
+      routePrefix: '/docs',
+      // The default would send the document to an external validator: no calls leave the machine.
+      // The key given to Authorize survives a reload (it stays in this browser's localStorage).
+      uiConfig: {
+        validatorUrl: null,
+        deepLinking: true,
+        tryItOutEnabled: true,
+        displayOperationId: true,
+        persistAuthorization: true,
+      },
+    });
   });
 
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 });
+
+/** Any operation but the probes may answer 429 (src/http/limits.ts); said once here rather than on every route. */
+function withRateLimitResponses<T extends Record<string, unknown>>(doc: T): T {
+  const tooMany = {
+    description:
+      'Too many requests: over RATE_LIMIT_PER_MINUTE for an address without a key, or the keyed limit for a key. `Retry-After` says when to retry; `RateLimit-*` headers are on every answer.',
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  };
+  for (const [path, item] of Object.entries(
+    (doc.paths ?? {}) as Record<string, Record<string, { responses?: Record<string, unknown> }>>,
+  )) {
+    if (path === '/health' || path === '/ready') continue;
+    for (const op of Object.values(item)) if (op.responses && !op.responses['429']) op.responses['429'] = tooMany;
+  }
+  return doc;
+}
