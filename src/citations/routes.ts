@@ -1,12 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pageEnvelope, pageQuery } from '../core/pagination.js';
+import { formatParams, pageEnvelope, pageQuery } from '../core/pagination.js';
 import { notFound } from '../core/problems.js';
 import type { Tx } from '../db/database.js';
 import { orGone, recordAsOf, recordHistory } from '../history/queries.js';
 import { HistoryEntry } from '../history/schemas.js';
-import { withNextLink } from '../http/link.js';
+import { sendList } from '../http/formats.js';
 import { Timestamp, errors, idParams } from '../http/schemas.js';
 import { etagFor } from '../http/crud.js';
 import { ChangeHeaders, CreateHeaders, assertIfMatch, writeContext } from '../http/write-request.js';
@@ -137,10 +137,14 @@ export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Every revision of a citation',
       tags,
       params: CitationParams,
-      querystring: z.strictObject({ limit: pageQuery.limit, cursor: z.string().max(20).optional() }),
+      querystring: z.strictObject({ limit: pageQuery.limit, cursor: z.string().max(20).optional(), ...formatParams }),
       response: { 200: pageEnvelope(HistoryEntry), ...errors(400, 404) },
     },
-    handler: async (req, reply) =>
-      withNextLink(req, reply, await recordHistory(db, 'citation', req.params.id, req.query.limit, req.query.cursor)),
+    handler: (req, reply) =>
+      sendList(req, reply, db, {
+        name: `citation-${req.params.id}-history`,
+        item: HistoryEntry,
+        page: (d, _q, limit, cursor) => recordHistory(d, 'citation', req.params.id, limit, cursor),
+      }),
   });
 };

@@ -9,9 +9,29 @@ import { ProblemError } from './problems.js';
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 
+/**
+ * Every list answers JSON (one page), CSV or NDJSON (every matching row, streamed: see
+ * src/http/formats.ts), chosen by `format` or else by the Accept header.
+ */
+export const formatParams = {
+  format: z
+    .enum(['json', 'csv', 'ndjson'])
+    .optional()
+    .describe(
+      '`json`: one page, as `{data, nextCursor}`. `csv` or `ndjson`: every matching row, streamed (only `limit` rows when `limit` is given). Overrides the Accept header (`text/csv`, `application/x-ndjson`).',
+    ),
+  spreadsheet: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe(
+      'With `format=csv`: prefix text cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) with an apostrophe. Off by default, so pandas and R read every value exactly as stored.',
+    ),
+};
+
 export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT).describe(`Page size, 1 to ${MAX_LIMIT}.`),
   cursor: z.string().max(500).optional().describe('`nextCursor` from the previous page.'),
+  ...formatParams,
 };
 
 export function sortParam<const S extends readonly [string, ...string[]]>(sorts: S, fallback: S[number]) {

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { crudOperations } from '../http/crud.js';
 import { pageEnvelope } from '../core/pagination.js';
 import { withNextLink } from '../http/link.js';
+import { sendList } from '../http/formats.js';
 import { figureDiscrepancies, figureSeries, latestFigures } from './analysis.js';
 import { errors, idParams } from '../http/schemas.js';
 import { EXAMPLE_IDS } from '../seed/ids.js';
@@ -45,7 +46,12 @@ export const figureRoutes: FastifyPluginAsync = async (app) => {
       querystring: LatestQuery,
       response: { 200: pageEnvelope(Figure), ...errors(400) },
     },
-    handler: async (req, reply) => withNextLink(req, reply, await latestFigures(app.db, req.query)),
+    handler: (req, reply) =>
+      sendList(req, reply, app.db, {
+        name: 'latest-figures',
+        item: Figure,
+        page: (db, q, limit, cursor) => latestFigures(db, { ...q, limit, cursor }),
+      }),
   });
 
   r.get('/figures/discrepancies', {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ActorSummary } from '../actors/schemas.js';
 import { Citation, citationList } from '../citations/schemas.js';
-import { pageQuery, sortParam } from '../core/pagination.js';
+import { formatParams, pageQuery, sortParam } from '../core/pagination.js';
 import { BoolParam } from '../http/query-params.js';
 import { ActorRef, DatePrecision, DayString, PartialDateString, Text, Timestamp, Uuid, listParam } from '../http/schemas.js';
 
@@ -168,6 +168,7 @@ export const LatestQuery = z.strictObject({
   area: z.string().min(1).max(300).optional().describe('Only this area (case-insensitive).'),
   limit: pageQuery.limit,
   cursor: pageQuery.cursor,
+  ...formatParams,
 });
 
 export const DiscrepancyQuery = z.strictObject({
@@ -183,6 +184,7 @@ export const DiscrepancyQuery = z.strictObject({
   area: z.string().min(1).max(300).optional().describe('Only this area (case-insensitive).'),
   limit: pageQuery.limit,
   cursor: pageQuery.cursor,
+  ...formatParams,
 });
 
 export const Discrepancy = z

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pageQuery } from '../core/pagination.js';
+import { formatParams, pageQuery } from '../core/pagination.js';
+import { chosenFormat, sendList } from '../http/formats.js';
 import { errors } from '../http/schemas.js';
 import { changeFeed } from './queries.js';
 import { Change } from './schemas.js';
@@ -16,6 +17,7 @@ export const historyRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: z.strictObject({
         since: z.string().max(60).optional().describe('`nextCursor` of an earlier answer, or an RFC 3339 time.'),
         limit: pageQuery.limit,
+        ...formatParams,
       }),
       response: {
         200: z.object({
@@ -30,6 +32,17 @@ export const historyRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     handler: async (req, reply) => {
+      if (chosenFormat(req) !== 'json') {
+        // A download of the feed: every change from `since` on, streamed like any list.
+        return sendList(req, reply, app.db, {
+          name: 'changes',
+          item: Change,
+          page: async (db, q: typeof req.query, limit, cursor) => {
+            const page = await changeFeed(db, cursor ?? q.since, limit);
+            return { data: page.data, nextCursor: page.more ? page.nextCursor : null, more: page.more };
+          },
+        });
+      }
       const page = await changeFeed(app.db, req.query.since, req.query.limit);
       if (page.more && page.nextCursor)
         reply.header('link', `</changes?since=${page.nextCursor}&limit=${req.query.limit}>; rel="next"`);

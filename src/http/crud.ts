@@ -8,14 +8,14 @@ import type {
 } from 'fastify';
 import { z } from 'zod';
 import type { Database, Tx } from '../db/database.js';
-import { pageEnvelope, pageQuery } from '../core/pagination.js';
+import { formatParams, pageEnvelope, pageQuery } from '../core/pagination.js';
 import { ProblemError } from '../core/problems.js';
 import { orGone as orGoneIn, recordAsOf, recordHistory } from '../history/queries.js';
 import { HistoryEntry } from '../history/schemas.js';
 import { write } from '../writes/door.js';
 import type { Resource } from '../writes/records.js';
 import { weakEtag } from './caching.js';
-import { withNextLink } from './link.js';
+import { sendList } from './formats.js';
 import { Timestamp, errors } from './schemas.js';
 import { compileSerializer } from './serializer.js';
 import { ChangeHeaders, CreateHeaders, assertIfMatch, writeContext } from './write-request.js';
@@ -55,6 +55,7 @@ const AS_OF = Timestamp.optional().describe(
 );
 
 const HistoryQuery = z.strictObject({
+  ...formatParams,
   limit: pageQuery.limit,
   cursor: z.string().max(20).optional().describe('`nextCursor` from the previous page.'),
 });
@@ -103,7 +104,12 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
   return {
     list: op(
       { description: spec.describe?.list, querystring: list, response: { 200: pageEnvelope(item), ...errors(400) } },
-      async (req, reply) => withNextLink(req, reply, await spec.list(db, req.query as z.output<L>)),
+      (req, reply) =>
+        sendList(req, reply, db, {
+          name: spec.path.slice(1),
+          item,
+          page: (d, q, limit, cursor) => spec.list(d, { ...(q as object), limit, cursor } as z.output<L>),
+        }),
     ),
 
     create: op(
@@ -188,11 +194,14 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
         response: { 200: pageEnvelope(HistoryEntry), ...errors(400, 404) },
       },
       async (req, reply) => {
-        const { limit, cursor } = req.query as z.output<typeof HistoryQuery>;
         const ref = (req.params as { id: string }).id;
         // A deleted record's history stays readable by its id; a slug only names a record that exists.
         const id = await resolve(db.prisma, ref).catch((err) => (ref.length === 36 ? ref : Promise.reject(err)));
-        return withNextLink(req, reply, await recordHistory(db, resource, id, limit, cursor));
+        return sendList(req, reply, db, {
+          name: `${resource}-${id}-history`,
+          item: HistoryEntry,
+          page: (d, _q, limit, cursor) => recordHistory(d, resource, id, limit, cursor),
+        });
       },
     ),
   };

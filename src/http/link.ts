@@ -1,13 +1,17 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-/** Adds RFC 8288 `Link: <…>; rel="next"`, built from the request's own URL, beside the page's cursor. */
+/**
+ * Adds RFC 8288 `Link: <…>; rel="next"` beside the page's cursor. The URL is
+ * absolute (behind a proxy, set TRUST_PROXY so the host and scheme are the
+ * client's), so a script can follow it as it is: requests' `r.links['next']`.
+ */
 export function withNextLink<P extends { nextCursor: string | null }>(req: FastifyRequest, reply: FastifyReply, page: P): P {
   if (page.nextCursor) {
     // Splicing the query string, as parsing the URL cost 1.5% of a list request's CPU.
     const [path, query = ''] = req.url.split('?', 2);
     const params = new URLSearchParams(query);
     params.set('cursor', page.nextCursor);
-    reply.header('link', `<${path}?${params}>; rel="next"`);
+    reply.header('link', `<${req.protocol}://${req.host}${path}?${params}>; rel="next"`);
   }
   return page;
 }

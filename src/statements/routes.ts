@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { findActor } from '../actors/repository.js';
 import { crudOperations } from '../http/crud.js';
 import { pageEnvelope } from '../core/pagination.js';
-import { withNextLink } from '../http/link.js';
+import { sendList } from '../http/formats.js';
 import { IdOrSlugParams, errors, idParams } from '../http/schemas.js';
 import { EXAMPLE_IDS } from '../seed/ids.js';
 import { getStatement, listStatements, shapeOf } from './queries.js';
@@ -31,7 +31,11 @@ export const statementRoutes: FastifyPluginAsync = async (app) => {
     },
     handler: async (req, reply) => {
       const actor = await findActor(app.db.prisma, req.params.id);
-      return withNextLink(req, reply, await listStatements(app.db, { ...req.query, actor: [actor.id] }));
+      return sendList(req, reply, app.db, {
+        name: `${actor.slug}-statements`,
+        item: Statement,
+        page: (db, q: typeof req.query, limit, cursor) => listStatements(db, { ...q, limit, cursor, actor: [actor.id] }),
+      });
     },
   });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Database, Tx } from '../db/database.js';
-import type { PrismaClient } from '../generated/prisma/client.js';
+import { inside } from '../db/snapshot.js';
 import { ProblemError, notFound } from '../core/problems.js';
 import type { Writer } from '../keys/auth.js';
 import { RECORDS, type Resource } from './records.js';
@@ -31,15 +31,6 @@ export interface WriteTx {
 const MAX_WAIT_MS = 5_000;
 const TIMEOUT_MS = 20_000;
 const IDEMPOTENCY_HOURS = 24;
-
-/** A view of the database whose reads run inside the transaction. */
-function inside(db: Database, tx: Tx): Database {
-  return {
-    ...db,
-    prisma: tx as PrismaClient,
-    query: <T>(sql: string, params: unknown[] = []) => tx.$queryRawUnsafe<T[]>(sql, ...params),
-  };
-}
 
 /**
  * The one way to change the record. It opens the transaction, names the

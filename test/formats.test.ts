@@ -1,0 +1,118 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { statements as seedStatements } from '../src/seed/data.js';
+import { EXAMPLE_IDS } from '../src/seed/ids.js';
+import { useApp } from './helpers/app.js';
+import { fieldsOf } from './helpers/problems.js';
+import { DIAZ } from './helpers/seed.js';
+
+const ctx = useApp({ seed: true });
+
+const csv = (text: string) => parse(text, { columns: true, bom: true }) as Record<string, string>[];
+const ndjson = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+
+/** Every statement a JSON client gets, following the cursor. */
+async function allStatementsAsJson(query = '') {
+  const out: { id: string }[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await ctx.api.get(`/statements?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+    out.push(...res.body.data);
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+describe('CSV and NDJSON from list URLs', () => {
+  it('streams every statement as CSV that a CSV parser reads, with dates, lists and counts as documented', async () => {
+    // More than one default page: the stream must not stop at 20.
+    for (let i = 0; i < 25; i++) {
+      await ctx.api
+        .post('/statements')
+        .send({
+          speaker: 'ebrahim-raisi',
+          text:
+            i === 0 ? '=HYPERLINK("http://evil.example","click"), he said, "quoted"\nand on a new line' : `Test statement ${i}.`,
+          language: 'en',
+          kind: 'paraphrase',
+          saidOn: '2025-02',
+          tags: ['test', 'formats'],
+          citations: [{ sourceId: EXAMPLE_IDS.source, excerpt: 'The passage.', role: 'secondary' }],
+        })
+        .expect(201);
+    }
+    const res = await ctx.api.get('/statements?format=csv').expect(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="statements-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const rows = csv(res.text);
+    const json = await allStatementsAsJson();
+    expect(rows).toHaveLength(seedStatements.length + 25);
+    expect(rows.map((r) => r.id)).toEqual(json.map((s) => s.id));
+
+    const month = rows.find((r) => r.text === 'Test statement 3.')!;
+    expect(month).toMatchObject({
+      saidOn: '2025-02',
+      saidPrecision: 'month',
+      saidOnFirstDay: '2025-02-01',
+      saidOnLastDay: '2025-02-28',
+      'speaker.slug': 'ebrahim-raisi',
+      tags: 'test | formats',
+      'tags.count': '2',
+      'citations.count': '1',
+      'citations.source.id': EXAMPLE_IDS.source,
+      originalText: '',
+    });
+    // Quotes, commas and newlines survive; the value is exact unless a spreadsheet is asked for.
+    const tricky = rows.find((r) => r.text.startsWith('=HYPERLINK'))!;
+    expect(tricky.text).toBe('=HYPERLINK("http://evil.example","click"), he said, "quoted"\nand on a new line');
+    const safe = csv((await ctx.api.get('/statements?format=csv&spreadsheet=true').expect(200)).text);
+    expect(safe.find((r) => r.id === tricky.id)!.text).toBe(`'${tricky.text}`);
+    expect(safe.find((r) => r.id === month.id)!.text).toBe('Test statement 3.');
+  });
+
+  it('keeps the same columns whatever the rows hold', async () => {
+    const header = (text: string) => text.split('\r\n')[0];
+    const all = await ctx.api.get('/statements?format=csv').expect(200);
+    const none = await ctx.api.get('/statements?format=csv&q=nothingmatchesthisword').expect(200);
+    const withInclude = await ctx.api.get(`/statements?format=csv&actor=${DIAZ}`).expect(200);
+    expect(header(none.text)).toBe(header(all.text));
+    expect(header(withInclude.text)).toBe(header(all.text));
+    expect(none.text).toBe(`${header(all.text)}\r\n`);
+  });
+
+  it('answers NDJSON, one JSON record per line, the same records as the JSON pages', async () => {
+    const res = await ctx.api.get(`/actors/${DIAZ}/statements`).set('accept', 'application/x-ndjson').expect(200);
+    expect(res.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
+    const lines = ndjson(res.text);
+    const json = await allStatementsAsJson(`&actor=${DIAZ}`);
+    expect(lines).toEqual(json);
+  });
+
+  it('chooses by Accept, lets format= win over it, and gives one page when limit is given', async () => {
+    const byAccept = await ctx.api.get('/actors').set('accept', 'text/csv').expect(200);
+    expect(byAccept.headers['content-type']).toMatch(/^text\/csv/);
+    const paramWins = await ctx.api.get('/actors?format=json').set('accept', 'text/csv').expect(200);
+    expect(paramWins.body.data.length).toBeGreaterThan(0);
+    const two = csv((await ctx.api.get('/figures?format=csv&limit=2').expect(200)).text);
+    expect(two).toHaveLength(2);
+    const bad = await ctx.api.get('/figures?format=xml').expect(400);
+    expect(fieldsOf(bad.body)).toEqual(['format']);
+  });
+
+  it('exports sources, latest figures, a record history and the change feed', async () => {
+    const sources = csv((await ctx.api.get('/sources?format=csv').expect(200)).text);
+    expect(sources.some((s) => s.id === EXAMPLE_IDS.source)).toBe(true);
+    expect(Object.keys(sources[0])).toContain('publishedOnLastDay');
+    const latest = csv((await ctx.api.get('/figures/latest?format=csv&metric=killed').expect(200)).text);
+    expect(latest.every((f) => f.metric === 'killed')).toBe(true);
+    const history = csv((await ctx.api.get(`/figures/${EXAMPLE_IDS.figure}/history?format=csv`).expect(200)).text);
+    expect(history[0]).toMatchObject({ revision: '1', action: 'create', by: 'seed' });
+    const changes = ndjson((await ctx.api.get('/changes?format=ndjson').expect(200)).text);
+    expect(changes.length).toBeGreaterThan(seedStatements.length);
+    expect(changes[0]).toMatchObject({ action: 'create', revision: 1 });
+  });
+});
