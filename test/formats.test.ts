@@ -20,7 +20,9 @@ async function allStatementsAsJson(query = '') {
   const out: { id: string }[] = [];
   let cursor: string | null = null;
   do {
-    const res = await ctx.api.get(`/statements?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+    const res: { body: { data: { id: string }[]; nextCursor: string | null } } = await ctx.api
+      .get(`/statements?limit=100${query}${cursor ? `&cursor=${cursor}` : ''}`)
+      .expect(200);
     out.push(...res.body.data);
     cursor = res.body.nextCursor;
   } while (cursor);

@@ -297,3 +297,14 @@ describe('records from before history', () => {
     expect((await ctx.api.get(`/actors/${id}?asOf=${encodeURIComponent(entry.at)}`).expect(200)).body.name).toBe('Old Timer');
   });
 });
+
+describe('writes refuse what they do not understand', () => {
+  it('answers 400 naming an unknown query parameter on a write, and writes nothing', async () => {
+    const before = await feedEnd();
+    const res = await ctx.api.post('/figures?dryRun=true').send(figure()).expect(400);
+    expect(fieldsOf(res.body)).toEqual(['dryRun']);
+    await ctx.api.patch(`/figures/${EXAMPLE_IDS.figure}?force=1`).send({ value: 1 }).expect(400);
+    await ctx.api.delete(`/figures/${EXAMPLE_IDS.figure}?cascade=true`).expect(400);
+    expect((await changesSince(before)).data).toEqual([]);
+  });
+});

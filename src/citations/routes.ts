@@ -7,7 +7,7 @@ import type { Tx } from '../db/database.js';
 import { orGone, recordAsOf, recordHistory } from '../history/queries.js';
 import { HistoryEntry } from '../history/schemas.js';
 import { sendList } from '../http/formats.js';
-import { Timestamp, errors, idParams } from '../http/schemas.js';
+import { NoQuery, Timestamp, errors, idParams } from '../http/schemas.js';
 import { etagFor } from '../http/crud.js';
 import { ChangeHeaders, CreateHeaders, assertIfMatch, writeContext } from '../http/write-request.js';
 import { EXAMPLE_IDS } from '../seed/ids.js';
@@ -44,6 +44,7 @@ export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
       security,
       params: idParams(EXAMPLE_IDS[noun]),
       headers: CreateHeaders,
+      querystring: NoQuery,
       body: CitationCreate,
       response: { 201: CitationDetail, ...errors(400, 401, 403, 404, 410, 413, 415, 422) },
     },
@@ -93,6 +94,7 @@ export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
       security,
       params: CitationParams,
       headers: ChangeHeaders,
+      querystring: NoQuery,
       body: CitationUpdate,
       response: { 200: CitationDetail, ...errors(400, 401, 403, 404, 410, 413, 415) },
     },
@@ -116,6 +118,7 @@ export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
       security,
       params: CitationParams,
       headers: ChangeHeaders,
+      querystring: NoQuery,
       response: { 204: z.undefined().describe('Deleted.'), ...errors(400, 401, 403, 404, 409, 410) },
     },
     onRequest: writeScope,

@@ -16,7 +16,7 @@ import { write } from '../writes/door.js';
 import type { Resource } from '../writes/records.js';
 import { weakEtag } from './caching.js';
 import { sendList } from './formats.js';
-import { Timestamp, errors } from './schemas.js';
+import { NoQuery, Timestamp, errors } from './schemas.js';
 import { compileSerializer } from './serializer.js';
 import { ChangeHeaders, CreateHeaders, assertIfMatch, writeContext } from './write-request.js';
 
@@ -116,6 +116,7 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
       {
         description: spec.describe?.create,
         headers: CreateHeaders,
+        querystring: NoQuery,
         body: create,
         response: { 201: item, ...errors(400, 401, 403, 409, 413, 415, 422) },
       },
@@ -152,6 +153,7 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
           'Fields left out stay as they are; `null` clears an optional field. Send `If-Match` to be sure no one changed the record since you read it.',
         params,
         headers: ChangeHeaders,
+        querystring: NoQuery,
         body: update,
         response: { 200: readSchema, ...errors(400, 401, 403, 404, 409, 410, 412, 413, 415) },
       },
@@ -174,6 +176,7 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
           `${spec.describe?.delete ?? ''} The record's history stays readable, and its id then answers 410 Gone.`.trim(),
         params,
         headers: ChangeHeaders,
+        querystring: NoQuery,
         response: { 204: z.undefined().describe('Deleted.'), ...errors(400, 401, 403, 404, 409, 410, 412) },
       },
       async (req, reply: FastifyReply) => {
