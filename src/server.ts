@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { openMigratedDatabase } from './db/open.js';
+import { describeOpenFailure, openMigratedDatabase } from './db/open.js';
+import { fillBaselineSnapshots } from './writes/baseline.js';
 import { loadSeed } from './seed/load.js';
 import type { Database } from './db/database.js';
 
@@ -28,7 +29,15 @@ const logger = {
   redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
 };
 
-const { db, applied } = await openMigratedDatabase(config);
+// No reachable database (or a data directory another process holds): one clear line, exit 1.
+let opened: Awaited<ReturnType<typeof openMigratedDatabase>>;
+try {
+  opened = await openMigratedDatabase(config);
+} catch (err) {
+  console.error(describeOpenFailure(config, err));
+  process.exit(1);
+}
+const { db, applied } = opened;
 const app = await buildApp({
   database: db,
   logger,
@@ -38,7 +47,7 @@ const app = await buildApp({
   trustProxy: config.TRUST_PROXY,
   corsWriteOrigins: config.CORS_WRITE_ORIGINS,
 });
-if (applied.length) app.log.info({ migrations: applied }, 'applied migrations');
+if (applied.length) app.log.info({ migrations: applied, baseline: await fillBaselineSnapshots(db) }, 'applied migrations');
 // A new embedded database is one that has never recorded a change: keys made with `npm run keys`
 // before the first start do not count, so the seed still loads.
 if (db.kind === 'pglite' && config.SEED_ON_EMPTY && (await neverWritten(db)) && (await loadSeed(db))) {

@@ -4,8 +4,12 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { lockDataDir } from './lock.js';
 
-export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string }
+  /** `loadDataDir`: a tarball from PGlite's dumpDataDir() to start from (the tests' migrated templates). */
+  | { kind: 'pglite'; dataDir: string; loadDataDir?: Blob };
 
 /**
  * One handle on the database: Prisma for the write paths and ordinary reads, and
@@ -27,7 +31,7 @@ export interface Database {
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === 'postgres' ? openPostgres(target.url) : openPglite(target.dataDir);
+  return target.kind === 'postgres' ? openPostgres(target.url) : openPglite(target.dataDir, target.loadDataDir);
 }
 
 const statementNames = new Map<string, string>();
@@ -38,17 +42,27 @@ function statementName(sql: string) {
   return name;
 }
 
+/** Time limits on every PostgreSQL connection (the migrations' too). */
+export const POOL_LIMITS = {
+  connectionTimeoutMillis: 3000,
+  query_timeout: 5000,
+  keepAlive: true,
+  options:
+    '-c statement_timeout=4500 -c idle_in_transaction_session_timeout=15000 -c max_parallel_workers_per_gather=0 -c jit=off',
+} satisfies pg.PoolConfig;
+
 function openPostgres(url: string): Database {
   // A runaway query is cancelled rather than left to hold a connection (answered 503, see
   // http/db-errors.ts). Parallel workers cost more to start than they save on the API's LIMITed
   // queries and compete with the server for cores (full-text search measured 4-8x faster without).
   // JIT compilation is for long analytic queries: on a discrepancy search it spent 286 ms compiling
   // a query that ran in 53 ms.
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: 10,
-    options: '-c statement_timeout=15000 -c max_parallel_workers_per_gather=0 -c jit=off',
-  });
+  //
+  // A database in trouble is a 503 within 5 s, never a hang: connecting, or waiting for a free
+  // connection, gives up after 3 s; a query the server does not answer (a dead peer, a network
+  // partition) after 5 s on this side; and the server cancels a statement after 4.5 s. A reply is
+  // sent without waiting on the database longer than that (see http/db-errors.ts).
+  const pool = new pg.Pool({ ...POOL_LIMITS, connectionString: url, max: 10 });
   // An idle client that loses its connection must not crash the process.
   pool.on('error', () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
@@ -59,7 +73,8 @@ function openPostgres(url: string): Database {
       const named = options?.prepare ? { name: statementName(sql) } : {};
       return (await pool.query({ ...named, text: sql, values: params })).rows as T[];
     },
-    migrationAdapter: () => new PrismaPg({ connectionString: url }),
+    // Migrations may run longer than a request's statement; they get the connection limits only.
+    migrationAdapter: () => new PrismaPg({ connectionString: url, connectionTimeoutMillis: POOL_LIMITS.connectionTimeoutMillis, keepAlive: true }),
     close: async () => {
       await prisma.$disconnect();
       await pool.end();
@@ -67,8 +82,17 @@ function openPostgres(url: string): Database {
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
-  const pglite = await PGlite.create(dataDir);
+async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database> {
+  // One process per data directory (./lock.ts): a second server, or `npm run keys` beside a
+  // running server, is refused here before it touches the files.
+  const lock = dataDir.startsWith('memory://') ? undefined : lockDataDir(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({ dataDir, loadDataDir });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   return {
     kind: 'pglite',
@@ -76,8 +100,12 @@ async function openPglite(dataDir: string): Promise<Database> {
     query: async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
     migrationAdapter: () => new PrismaPGlite(pglite),
     close: async () => {
-      await prisma.$disconnect();
-      await pglite.close();
+      try {
+        await prisma.$disconnect();
+        await pglite.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

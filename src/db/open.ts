@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
-import { type Database, openDatabase } from './database.js';
+import { type Database, POOL_LIMITS, openDatabase } from './database.js';
+import { DataDirLockedError } from './lock.js';
 import { applyMigrations } from './migrations.js';
 
 /**
@@ -18,5 +19,46 @@ export async function openMigratedDatabase(config: Pick<Config, 'DATABASE_URL' |
   } catch (err) {
     await db.close();
     throw err;
+  }
+}
+
+/**
+ * One line that says why the database could not be opened at start-up, and what to check: printed
+ * instead of a stack trace. The URL is shown without its password.
+ */
+export function describeOpenFailure(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>, err: unknown): string {
+  if (err instanceof DataDirLockedError) return `Cannot start: ${err.message}`;
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const message = typeof e?.message === 'string' ? e.message.split('\n')[0] : String(err);
+  if (!config.DATABASE_URL) {
+    return `Cannot start: the embedded database in DATA_DIR ${config.DATA_DIR} could not be opened (${message}).`;
+  }
+  const where = safeUrl(config.DATABASE_URL);
+  const reason = REASONS[code] ?? (/timeout/i.test(message) ? `no answer within ${POOL_LIMITS.connectionTimeoutMillis / 1000} s` : message);
+  if (REASONS[code] || /^(08|53|57P0)/.test(code) || /timeout|terminated/i.test(message)) {
+    return `Cannot start: the database at ${where} is not reachable (${reason}). Check DATABASE_URL and that PostgreSQL is running and accepts connections.`;
+  }
+  return `Cannot start: the database at ${where} could not be opened and migrated (${code ? `${code}: ` : ''}${message}). Check DATABASE_URL.`;
+}
+
+const REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+};
+
+function safeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    u.search = '';
+    return u.toString();
+  } catch {
+    return 'DATABASE_URL';
   }
 }

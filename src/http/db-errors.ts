@@ -1,33 +1,88 @@
 import { Prisma } from '../generated/prisma/client.js';
 import { ProblemError } from '../core/problems.js';
 
-// PostgreSQL SQLSTATE classes that mean "the server is not there / not usable".
+// PostgreSQL SQLSTATE classes that mean "the server is not there / not usable": connection
+// exceptions, insufficient resources, operator intervention (shutting down, cannot connect now).
 const UNAVAILABLE_STATES = /^(08|53|57P0)/;
-const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EPIPE']);
+const NETWORK_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
+// Prisma: can't reach the server (P1001), it timed out (P1002, P1008), the database does not exist
+// or refuses the credentials (P1003, P1010, P1000), TLS failed (P1011), the server closed the
+// connection (P1017), no connection from the pool in time (P2024), a transaction could not start
+// or outlived its time (P2028).
+const PRISMA_UNAVAILABLE = new Set(['P1000', 'P1001', 'P1002', 'P1003', 'P1008', 'P1010', 'P1011', 'P1017', 'P2024', 'P2028']);
+// What driver adapters report for the same troubles (the `kind` of a DriverAdapterError).
+const ADAPTER_UNAVAILABLE = new Set([
+  'DatabaseNotReachable',
+  'DatabaseDoesNotExist',
+  'DatabaseAccessDenied',
+  'AuthenticationFailed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'ConnectionClosed',
+  'TlsConnectionError',
+]);
+// node-postgres' own errors carry no code, only these messages: the connection or the wait for a
+// pooled one timed out, the server went silent or away, the pool is closing.
+const DRIVER_UNAVAILABLE =
+  /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Cannot use a pool after calling end|Client was closed|PGlite is closed)/;
+
+/** Seconds a client is asked to wait before trying again after a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The 503 for database trouble, with Retry-After. */
+export const databaseUnavailable = (detail = 'The database could not be reached; try again shortly.') =>
+  new ProblemError('database-unavailable', detail, {}, { 'retry-after': String(RETRY_AFTER_SECONDS) });
 
 /**
  * Maps a database failure to a problem, or returns undefined when it is not
  * one we can explain (a bug: the caller answers 500). Handlers check
  * uniqueness and references first so users get precise messages; this is the
- * safety net for races between check and write.
+ * safety net for races between check and write. Database trouble (unreachable,
+ * silent, overloaded, not migrated) is a 503 with Retry-After, never a 500.
  */
 export function problemFromDatabaseError(err: unknown): ProblemError | undefined {
   if (err instanceof Prisma.PrismaClientKnownRequestError) {
     if (err.code === 'P2002') return new ProblemError('conflict', `A record with the same ${uniqueFields(err)} already exists.`);
     if (err.code === 'P2003') return new ProblemError('has-dependents', 'The change would break a reference between records.');
     if (err.code === 'P2025') return new ProblemError('not-found', 'The record does not exist (any more).');
+    if (PRISMA_UNAVAILABLE.has(err.code)) return databaseUnavailable();
+    const cause = (err.meta as { driverAdapterError?: { cause?: { kind?: string; code?: string; originalCode?: string } } })
+      ?.driverAdapterError?.cause;
+    if (cause?.kind && ADAPTER_UNAVAILABLE.has(cause.kind)) return databaseUnavailable();
+    const state = cause?.originalCode ?? cause?.code;
+    if (state) return fromState(state);
+    return undefined;
   }
-  if (err instanceof Prisma.PrismaClientInitializationError) {
-    return new ProblemError('database-unavailable', 'The database could not be reached; try again shortly.');
+  if (err instanceof Prisma.PrismaClientInitializationError) return databaseUnavailable();
+  // The error itself, or what it wraps (Prisma and adapters wrap driver errors in `cause`).
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+    if (typeof e.code === 'string') {
+      if (NETWORK_ERRORS.has(e.code)) return databaseUnavailable();
+      const known = fromState(e.code);
+      if (known) return known;
+    }
+    if (typeof e.message === 'string' && DRIVER_UNAVAILABLE.test(e.message)) return databaseUnavailable();
+    e = typeof e.cause === 'object' && e.cause !== null ? (e.cause as typeof e) : undefined;
   }
-  const e = err as { code?: unknown; cause?: { code?: unknown } };
-  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
-  if (code === undefined) return undefined;
-  if (NETWORK_ERRORS.has(code) || UNAVAILABLE_STATES.test(code)) {
-    return new ProblemError('database-unavailable', 'The database could not be reached; try again shortly.');
-  }
-  if (code === '57014')
-    return new ProblemError('database-unavailable', 'The query took too long and was cancelled; narrow it or try again.');
+  return undefined;
+}
+
+/** A PostgreSQL SQLSTATE we can explain. */
+function fromState(code: string): ProblemError | undefined {
+  if (UNAVAILABLE_STATES.test(code)) return databaseUnavailable();
+  if (code === '57014') return databaseUnavailable('The query took too long and was cancelled; narrow it or try again.');
+  // A table the code needs is missing: the schema has not been migrated (GET /ready says the same).
+  if (code === '42P01') return databaseUnavailable('The database schema is not migrated; the server is not ready.');
   if (code === '23505') return new ProblemError('conflict', 'A record with the same unique value already exists.');
   if (code === '23503') return new ProblemError('has-dependents', 'The change would break a reference between records.');
   return undefined;
