@@ -36,13 +36,13 @@ async function expectUnavailable(http: ReturnType<typeof supertest>, withinMs: n
   const started = Date.now();
   // All at once: more than the pool's ten connections, so some wait for one.
   const answers = await Promise.all(
-    [...requests, ...requests].map(async (send) => {
+    [...requests, ...requests].map(async (send, i) => {
       const res = await send();
-      return { res, ms: Date.now() - started };
+      return { res, ms: Date.now() - started, i: i % requests.length };
     }),
   );
-  for (const { res, ms } of answers) {
-    const what = `${res.req.method} ${res.req.path}: ${JSON.stringify(res.body)}`;
+  for (const { res, ms, i } of answers) {
+    const what = `request ${i}: ${JSON.stringify(res.body)}`;
     expect(res.status, what).toBe(503);
     expect(res.headers['content-type'], what).toMatch(/^application\/problem\+json/);
     expect(res.body.code, what).toBe('database-unavailable');
