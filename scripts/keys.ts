@@ -30,7 +30,10 @@ function usage(message: string): never {
   throw new UsageError(`${message}\n\n${USAGE}`);
 }
 
-async function create(db: Database, args: string[]) {
+/** A command checks its arguments before the database is opened, then runs on it. */
+type Command = (args: string[]) => (db: Database) => Promise<void>;
+
+const create: Command = (args) => {
   const { values, positionals } = parseArgs({
     args,
     options: { name: { type: 'string' }, scope: { type: 'string' } },
@@ -39,17 +42,16 @@ async function create(db: Database, args: string[]) {
   if (positionals.length) usage(`Unexpected argument '${positionals[0]}'.`);
   const input = KeyCreate.safeParse({ name: values.name, scope: values.scope });
   if (!input.success) {
-    usage(
-      input.error.issues
-        .map((i) => `--${i.path.join('.')}: ${values[i.path[0] as 'name'] === undefined ? 'required' : i.message}`)
-        .join('\n'),
-    );
+    const field = (i: z.core.$ZodIssue) => i.path[0] as 'name' | 'scope';
+    usage(input.error.issues.map((i) => `--${field(i)}: ${values[field(i)] === undefined ? 'required' : i.message}`).join('\n'));
   }
-  const key = await createKey(db, input.data);
-  console.log(`Created the ${key.scope} key '${key.name}' (id ${key.id}).`);
-  console.log('Store it now: it is not shown again. Send it as "Authorization: Bearer <key>".');
-  console.log(key.key);
-}
+  return async (db) => {
+    const key = await createKey(db, input.data);
+    console.log(`Created the ${key.scope} key '${key.name}' (id ${key.id}).`);
+    console.log('Store it now: it is not shown again. Send it as "Authorization: Bearer <key>".');
+    console.log(key.key);
+  };
+};
 
 function table(keys: Key[]) {
   const rows = [
@@ -67,24 +69,29 @@ function table(keys: Key[]) {
     .join('\n');
 }
 
-async function list(db: Database, args: string[]) {
+const list: Command = (args) => {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
-  const keys = await listKeys(db);
-  if (values.json) console.log(JSON.stringify(keys, null, 2));
-  else console.log(keys.length ? table(keys) : 'No keys yet. Create one with: npm run keys -- create --name NAME --scope write');
-}
+  return async (db) => {
+    const keys = await listKeys(db);
+    if (values.json) console.log(JSON.stringify(keys, null, 2));
+    else
+      console.log(keys.length ? table(keys) : 'No keys yet. Create one with: npm run keys -- create --name NAME --scope write');
+  };
+};
 
-async function revoke(db: Database, args: string[]) {
+const revoke: Command = (args) => {
   const { positionals } = parseArgs({ args, allowPositionals: true });
   if (positionals.length !== 1) usage('revoke takes one key id (see `npm run keys -- list`).');
   const id = positionals[0];
   if (!z.uuid().safeParse(id).success) usage(`'${id}' is not a key id (a UUID, as \`list\` shows).`);
-  const revoked = await revokeKey(db, id);
-  if (!revoked) throw new ProblemError('not-found', `No API key with id '${id}'.`);
-  console.log(`Revoked the key '${revoked.key.name}' (id ${id}) at ${revoked.key.revokedAt}; it no longer works.`);
-}
+  return async (db) => {
+    const revoked = await revokeKey(db, id);
+    if (!revoked) throw new ProblemError('not-found', `No API key with id '${id}'.`);
+    console.log(`Revoked the key '${revoked.key.name}' (id ${id}) at ${revoked.key.revokedAt}; it no longer works.`);
+  };
+};
 
-const COMMANDS: Record<string, (db: Database, args: string[]) => Promise<void>> = { create, list, revoke };
+const COMMANDS: Record<string, Command> = { create, list, revoke };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -92,8 +99,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const run = COMMANDS[command];
-  if (!run) usage(`Unknown command '${command}'.`);
+  if (!Object.hasOwn(COMMANDS, command)) usage(`Unknown command '${command}'.`);
+  const run = COMMANDS[command](args);
 
   if (existsSync('.env')) process.loadEnvFile('.env');
   // Only what locates the database is read: a mistake elsewhere in the server's settings must not
@@ -106,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { db } = await openMigratedDatabase(config.data);
   try {
-    await run(db, args);
+    await run(db);
   } finally {
     await db.close();
   }
@@ -119,6 +126,13 @@ try {
   if (err instanceof UsageError) {
     console.error(err.message);
     process.exitCode = 2;
+  } else if (err instanceof Error && err.name === 'DataDirLockedError') {
+    // src/db/lock.ts: a server (or another `npm run keys`) has the embedded database open.
+    console.error(err.message);
+    console.error(
+      'While the server runs, manage keys through it: POST /keys, GET /keys and DELETE /keys/{id} with an admin key (ADMIN_KEY).',
+    );
+    process.exitCode = 1;
   } else if (err instanceof ProblemError) {
     console.error(err.detail);
     process.exitCode = 1;

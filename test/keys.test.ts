@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { TEST_ADMIN_KEY, useApp } from './helpers/app.js';
 import { sid } from './helpers/seed.js';
 
@@ -216,5 +218,24 @@ describe('the OpenAPI document', () => {
       expect(op.summary).toBeTruthy();
       for (const status of ['401', '403']) expect(op.responses[status]).toBeDefined();
     }
+  });
+});
+
+describe('ADMIN_KEY', () => {
+  it('is optional, and when set must be at least 32 characters', () => {
+    expect(loadConfig({}).ADMIN_KEY).toBeUndefined();
+    expect(loadConfig({ ADMIN_KEY: '' }).ADMIN_KEY).toBeUndefined();
+    expect(loadConfig({ ADMIN_KEY: TEST_ADMIN_KEY }).ADMIN_KEY).toBe(TEST_ADMIN_KEY);
+    expect(() => loadConfig({ ADMIN_KEY: 'x'.repeat(31) })).toThrow(/ADMIN_KEY: must be at least 32 characters/);
+  });
+
+  it('too short, stops the server at start-up with a message naming it', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, ADMIN_KEY: 'hunter2', PORT: '0', DATABASE_URL: '', DATA_DIR: 'memory://' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('ADMIN_KEY');
   });
 });

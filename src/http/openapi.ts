@@ -60,6 +60,9 @@ export const openapi = fp(async (app: FastifyInstance) => {
         tryItOutEnabled: true,
         displayOperationId: true,
         persistAuthorization: true,
+        // Without the top bar: its logo is an SVG with an inline <style>, which the CSP refuses, and
+        // its box for loading other documents has no use here.
+        layout: 'BaseLayout',
       },
     });
   });
