@@ -12,6 +12,7 @@ OUT=bench/.out/profile
 rm -rf "$OUT" && mkdir -p "$OUT"
 [[ -f bench/.out/urls/$ENDPOINT.txt ]] || "$NODE" --import tsx bench/targets.ts
 setsid env DATABASE_URL="$BENCH_DATABASE_URL" PORT=3100 HOST=127.0.0.1 LOG_LEVEL=warn \
+  RATE_LIMIT_PER_MINUTE=1000000 RATE_LIMIT_KEYED_PER_MINUTE=1000000 \
   "$NODE" --cpu-prof --cpu-prof-dir="$OUT" --import tsx bench/attest-server.ts >"$OUT/server.log" 2>&1 &
 PID=$!
 trap 'kill -KILL -- "-$PID" 2>/dev/null || true' EXIT
