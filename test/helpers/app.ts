@@ -2,7 +2,6 @@ import { afterAll, beforeAll } from 'vitest';
 import supertest from 'supertest';
 import { type App, buildApp } from '../../src/app.js';
 import type { Database } from '../../src/db/database.js';
-import { loadSeed } from '../../src/seed/load.js';
 import { freshDatabase } from './database.js';
 
 /** The bootstrap admin key every test app is built with. */
@@ -32,9 +31,8 @@ export function useApp(
   const ctx = {} as TestContext;
   let drop: () => Promise<void>;
   beforeAll(async () => {
-    const fresh = await freshDatabase();
+    const fresh = await freshDatabase({ seed: options.seed });
     drop = fresh.drop;
-    if (options.seed) await loadSeed(fresh.db);
     ctx.db = fresh.db;
     ctx.app = await buildApp({
       database: options.wrap?.(fresh.db) ?? fresh.db,
