@@ -20,6 +20,7 @@ import { clientErrorHandler, errorHandler, frameworkErrors } from './http/error-
 import { requestId } from './http/request-id.js';
 import { fastSerializerCompiler } from './http/serializer.js';
 import { openapi } from './http/openapi.js';
+import { transferRoutes } from './transfer/routes.js';
 
 export interface AppOptions {
   database: Database;
@@ -90,6 +91,7 @@ export async function buildApp({
   await app.register(figureRoutes);
   await app.register(citationRoutes);
   await app.register(historyRoutes);
+  await app.register(transferRoutes);
   await app.register(keyRoutes);
   return app;
 }

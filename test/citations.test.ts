@@ -14,9 +14,12 @@ const cite = (over: Record<string, unknown> = {}) => ({
 });
 
 /** A statement of our own with the given number of citations, all of the seed article. */
+let made = 0;
 async function statementWith(n: number) {
   const citations = Array.from({ length: n }, (_, i) => cite({ excerpt: `passage ${i}` }));
-  const body = { speaker: 'israel', text: 'Made for a test.', language: 'en', kind: 'paraphrase', saidOn: '2024-05', citations };
+  // Words of its own: the same quote twice is one statement (409).
+  const text = `Made for a test (${++made}).`;
+  const body = { speaker: 'israel', text, language: 'en', kind: 'paraphrase', saidOn: '2024-05', citations };
   return (await ctx.api.post('/statements').send(body).expect(201)).body as { id: string; citations: { id: string }[] };
 }
 

@@ -14,9 +14,11 @@ type Stmt = {
   citations: { id: string; excerpt: string; source: { id: string } }[];
 };
 
+// Each made-up statement has its own words: the same quote twice is one statement (409).
+let made = 0;
 const statement = (over: Record<string, unknown> = {}) => ({
   speaker: 'anadolu-agency',
-  text: 'A statement written by the tests.',
+  text: `A statement written by the tests (${++made}).`,
   language: 'en',
   kind: 'official_statement',
   saidOn: '2024-05-01',

@@ -4,7 +4,7 @@ import { prepareCitations } from '../citations/repository.js';
 import type { Tx } from '../db/database.js';
 import { SAMPLE, assertNoDependents, dependentsOf } from '../core/dependents.js';
 import { parsePartialDate } from '../core/partial-date.js';
-import { invalidField, notFound } from '../core/problems.js';
+import { ProblemError, invalidField, notFound } from '../core/problems.js';
 import type { StatementCreateInput, StatementUpdateInput } from './schemas.js';
 
 /** Every write to statements goes through here (revision history will hook in at this one place). */
@@ -29,6 +29,31 @@ function saidFields(saidOn: string) {
   return { saidOn: date, saidPrecision: precision };
 }
 
+/**
+ * The same words by the same speaker on the same date (as given, with its precision) are one
+ * statement: another outlet carrying them is another citation of it, not a second statement.
+ * Bulk imports match on the same key (src/transfer/import.ts). The advisory lock makes two
+ * concurrent creations of one quote wait for each other, so the second sees the first.
+ */
+export const quoteKey = (speakerId: string, saidOn: Date, precision: string, text: string) =>
+  `statement-quote:${speakerId}:${saidOn.toISOString().slice(0, 10)}:${precision}:${text}`;
+
+async function assertNewQuote(tx: Tx, speakerId: string, said: ReturnType<typeof saidFields>, text: string, saidOn: string) {
+  await tx.$queryRawUnsafe(
+    `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text`,
+    quoteKey(speakerId, said.saidOn, said.saidPrecision, text),
+  );
+  const existing = await tx.statement.findFirst({ where: { speakerId, ...said, text }, select: { id: true } });
+  if (!existing) return;
+  const path = `/statements/${existing.id}`;
+  throw new ProblemError(
+    'conflict',
+    `Statement ${existing.id} already records these words by this speaker on ${saidOn}. To add another source for it, POST the citation to ${path}/citations.`,
+    { errors: [{ in: 'body', field: 'text', message: `already recorded as statement ${existing.id} (same speaker and saidOn)` }] },
+    { link: `<${path}>; rel="duplicate"` },
+  );
+}
+
 export async function createStatement(
   tx: Tx,
   input: WithId<Omit<StatementCreateInput, 'citations'>> & { citations: WithId<StatementCreateInput['citations'][number]>[] },
@@ -36,12 +61,14 @@ export async function createStatement(
   const { speaker, involved, citations, saidOn, ...rest } = input;
   assertOriginal(input.originalText, input.originalLanguage);
   const speakerId = await resolveActorId(tx, speaker, 'speaker');
+  const said = saidFields(saidOn);
   const involvedRows = await resolveInvolved(tx, involved);
   const citationRows = await prepareCitations(tx, citations, 'citations');
+  await assertNewQuote(tx, speakerId, said, input.text, saidOn);
   const created = await tx.statement.create({
     data: {
       ...rest,
-      ...saidFields(saidOn),
+      ...said,
       speakerId,
       involved: { create: involvedRows },
       citations: { create: citationRows },

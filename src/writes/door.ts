@@ -24,6 +24,19 @@ export interface WriteTx {
    * updated. Throws not-found when there is no such record.
    */
   lock(resource: Resource, id: string): Promise<void>;
+  /**
+   * Numbers and snapshots the revisions the work caused so far, as the door
+   * does at the end. For bulk writes (src/transfer/import.ts): done after each
+   * batch, it keeps each snapshot read to one batch's records instead of the
+   * whole import's. A record must not be changed again after a flush in the same
+   * transaction (its one revision per transaction is then numbered, so final).
+   */
+  flush(): Promise<void>;
+}
+
+/** `timeoutMs`: how long the transaction may take in all (bulk imports need more than a request's 20 s). */
+export interface WriteOptions {
+  timeoutMs?: number;
 }
 
 // A write waits at most this long for a connection, and takes at most this long in all; beyond
@@ -39,10 +52,16 @@ const IDEMPOTENCY_HOURS = 24;
  * record as it now reads, before committing. A failure anywhere rolls back the
  * change and its revisions together.
  */
-export async function write<T>(db: Database, ctx: WriteContext, work: (w: WriteTx) => Promise<T>): Promise<T> {
+export async function write<T>(
+  db: Database,
+  ctx: WriteContext,
+  work: (w: WriteTx) => Promise<T>,
+  options: WriteOptions = {},
+): Promise<T> {
+  const timeout = options.timeoutMs ?? TIMEOUT_MS;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.prisma.$transaction((tx) => run(db, tx, ctx, work), { maxWait: MAX_WAIT_MS, timeout: TIMEOUT_MS });
+      return await db.prisma.$transaction((tx) => run(db, tx, ctx, work), { maxWait: MAX_WAIT_MS, timeout });
     } catch (err) {
       // Two writers that lock the same records in opposite orders: PostgreSQL aborts one; run it again.
       if (attempt < 3 && sqlState(err) === '40P01') continue;
@@ -64,6 +83,8 @@ async function run<T>(db: Database, tx: Tx, ctx: WriteContext, work: (w: WriteTx
     if (earlier !== undefined) return earlier as T;
   }
   const inTx = inside(db, tx);
+  // What the work locked (rows held FOR UPDATE until commit), and how far revisions are complete.
+  const progress: Progress = { locked: new Set(), doneSeq: 0n };
   const result = await work({
     tx,
     db: inTx,
@@ -73,9 +94,11 @@ async function run<T>(db: Database, tx: Tx, ctx: WriteContext, work: (w: WriteTx
         id,
       );
       if (!locked.length) throw notFound(resource, id);
+      progress.locked.add(`${resource}:${id}`);
     },
+    flush: () => completeRevisions(tx, inTx, progress),
   });
-  await completeRevisions(tx, inTx);
+  await completeRevisions(tx, inTx, progress);
   if (ctx.idempotency) {
     await tx.$executeRawUnsafe(
       `UPDATE idempotent_requests SET body = $3 WHERE owner = $1 AND key = $2`,
@@ -118,22 +141,41 @@ async function claim(tx: Tx, owner: string, { key, fingerprint }: { key: string;
   return JSON.parse(earlier.body) as unknown;
 }
 
+interface Progress {
+  /** `resource:id` of the records the work locked with lock(). */
+  locked: Set<string>;
+  /** Revisions up to this seq are complete (seq grows within a transaction, so later ones are above it). */
+  doneSeq: bigint;
+}
+
 /**
  * Gives each revision the trigger recorded in this transaction its number and
  * its snapshot. Numbering takes a lock per record, in a fixed order, so two
  * transactions that touched the same record number their revisions one after
- * the other.
+ * the other. Two kinds of record need no such lock, which keeps a bulk import
+ * within PostgreSQL's lock table (a few thousand locks in all): one this
+ * transaction created (no other transaction can see it, and its id cannot be
+ * reused), and one the work locked with lock() (its row stays locked until
+ * commit, which holds off every other writer of it, adders of citations
+ * included).
  */
-async function completeRevisions(tx: Tx, db: Database) {
+async function completeRevisions(tx: Tx, db: Database, progress: Progress) {
   const pending = await tx.$queryRawUnsafe<{ seq: bigint; resource: Resource; record_id: string; action: string }[]>(
     `SELECT seq, resource, record_id, action FROM revisions
-     WHERE txid = pg_current_xact_id()::text::bigint AND revision IS NULL ORDER BY resource, record_id`,
+     WHERE txid = pg_current_xact_id()::text::bigint AND seq > $1::bigint AND revision IS NULL ORDER BY resource, record_id`,
+    progress.doneSeq.toString(),
   );
   if (!pending.length) return;
-  await tx.$queryRawUnsafe(
-    `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))::text) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i)`,
-    pending.map((p) => `${p.resource}:${p.record_id}`),
-  );
+  for (const p of pending) if (BigInt(p.seq) > progress.doneSeq) progress.doneSeq = BigInt(p.seq);
+  const contended = pending
+    .map((p) => `${p.resource}:${p.record_id}`)
+    .filter((key, i) => pending[i].action !== 'create' && !progress.locked.has(key));
+  if (contended.length) {
+    await tx.$queryRawUnsafe(
+      `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))::text) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i)`,
+      contended,
+    );
+  }
   // One read per kind of record, however many records the write touched (an import touches thousands).
   const current = new Map<string, string>();
   for (const resource of new Set(pending.map((p) => p.resource))) {
