@@ -13,12 +13,12 @@ const API_HEADERS = {
 
 describe('security headers (helmet)', () => {
   it.each([
-    ['a read', '/actors', 200],
-    ['the OpenAPI document', '/openapi.json', 200],
-    ['a probe', '/health', 200],
-    ['an unknown route', '/nothing-here', 404],
+    ['a read', '/actors', 200, 'get'],
+    ['the OpenAPI document', '/openapi.json', 200, 'get'],
+    ['a probe', '/health', 200, 'get'],
+    ['an unknown route', '/nothing-here', 404, 'get'],
     ['a refused write', '/actors', 401, 'post'],
-  ] as const)('are on %s', async (_what, url, status, method = 'get') => {
+  ] as const)('are on %s', async (_what, url, status, method) => {
     const res = await ctx.anon[method](url);
     expect(res.status).toBe(status);
     expect(res.headers).toMatchObject(API_HEADERS);

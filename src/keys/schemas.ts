@@ -43,7 +43,10 @@ export const CreatedKey = Key.extend({
 
 export const KeyList = z.object({ data: z.array(Key) });
 
-export const KeyParams = z.strictObject({ id: z.uuid().describe('Key id (UUID), as GET /keys lists it.') });
+export const KeyParams = z.strictObject({
+  // No key exists on a fresh start: "Try it out" with this example answers 404 and revokes nothing.
+  id: z.uuid().describe('Key id (UUID), as GET /keys lists it.').meta({ example: '00000000-0000-4000-8000-000000000000' }),
+});
 
 export type KeyScope = z.infer<typeof KeyScope>;
 export type Key = z.infer<typeof Key>;
