@@ -268,7 +268,9 @@ interface Outcome {
 
 function judge(c: Case, res: RawResponse): Outcome {
   const failures: Failure[] = [];
-  if (res.status === 0 || res.error) failures.push('no answer');
+  // A connection closed before the whole request went out, with nothing said, is a server that stopped
+  // reading a body it would refuse (over the size limit): counted apart, not as a failure.
+  if ((res.status === 0 || res.error) && !res.unsent) failures.push('no answer');
   if (res.status >= 500) failures.push('5xx');
   if (res.ms > SLOW_MS) failures.push('slow');
   let code: string | undefined;
@@ -370,6 +372,7 @@ async function run(t: Target): Promise<number> {
   })();
 
   const statuses = new Map<number, number>();
+  let unsent = 0;
   const byCategory = new Map<string, { sent: number; failed: number; statuses: Record<number, number> }>();
   const failures: Outcome[] = [];
   const latencies: number[] = [];
@@ -384,6 +387,7 @@ async function run(t: Target): Promise<number> {
       const c = gen.make(index, rngFor(SEED, index), ONLY);
       const res = await send(t.host, t.port, c.request, TIMEOUT_MS);
       const outcome = judge(c, res);
+      if (res.unsent && (res.status === 0 || res.error)) unsent++;
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       const cat = byCategory.get(c.category) ?? { sent: 0, failed: 0, statuses: {} };
       cat.statuses[res.status] = (cat.statuses[res.status] ?? 0) + 1;
@@ -429,19 +433,33 @@ async function run(t: Target): Promise<number> {
   );
 
   if (failures.length) {
-    // Grouped by cause as far as the outside can tell: failure, status, problem code, operation, category.
+    // Every failure, one line each (the first 100; --report keeps them all).
+    console.log(`\nfailures (${failures.length}${failures.length > 100 ? ', the first 100' : ''}):`);
+    for (const o of [...failures].sort((a, b) => a.case.index - b.case.index).slice(0, 100)) {
+      const d = describeRequest(o.case.request);
+      console.log(
+        `  #${o.case.index} ${o.failures.join('+')}: ${o.res.status || o.res.error} in ${o.res.ms.toFixed(0)} ms  ${d.method} ${short(d.target, 110)}${d.body ? `  body: ${short(d.body, 60)}` : ''}`,
+      );
+    }
+    // Grouped by cause as far as it can be told: the server's log line (its specifics left out) when
+    // there is one, else what the case broke.
     const groups = new Map<string, Outcome[]>();
     for (const o of failures) {
       const log = t.logs.get(o.res.headers['x-request-id'] ?? '')?.[0];
-      const key = `${o.failures.join('+')} | ${o.res.status || o.res.error} ${o.code ?? ''} | ${o.case.op} | ${o.case.category}${log ? ` | ${short(log, 200)}` : ''}`;
+      const cause = log
+        ? log.replace(/'[^']*'|"[^"]*"/g, "'…'").replace(/:\d+:\d+\)/, ')')
+        : `${o.case.category}${o.case.category === 'http' ? `: ${o.case.what}` : ''}`;
+      const key = `${o.failures.join('+')} | ${o.res.status || o.res.error}${o.code ? ` ${o.code}` : ''} | ${cause}`;
       groups.set(key, [...(groups.get(key) ?? []), o]);
     }
-    console.log(`\nfailures, grouped (${groups.size} groups; one example each):`);
+    console.log(`\nfailures by cause (${groups.size}; one example each):`);
     for (const [key, list] of [...groups].sort((a, b) => b[1].length - a[1].length)) {
       const o = list[0];
       const d = describeRequest(o.case.request);
+      const ops = [...new Set(list.map((x) => x.case.op))];
       console.log(`  ${list.length}× ${key}`);
-      console.log(`     case ${o.case.index}: ${o.case.what}`);
+      console.log(`     on ${ops.length > 4 ? `${ops.slice(0, 4).join(', ')} and ${ops.length - 4} more` : ops.join(', ')}`);
+      console.log(`     e.g. case ${o.case.index} [${o.case.category}] ${o.case.what}`);
       console.log(
         `     ${d.method} ${d.target}${d.body ? `  body: ${d.body}` : ''} → ${o.res.status || o.res.error} in ${o.res.ms.toFixed(0)} ms`,
       );
@@ -458,6 +476,7 @@ async function run(t: Target): Promise<number> {
   console.log(
     `\n5xx: ${count('5xx')}   slow (> ${SLOW_MS} ms): ${count('slow')}   no answer: ${count('no answer')}   4xx not problem+json: ${count('4xx not problem+json')}`,
   );
+  if (unsent) console.log(`(not failures: ${unsent} connections closed, with no answer, before the whole request was sent)`);
   console.log(
     `/health: ${health.probes} probes during and after the run, slowest ${health.maxMs.toFixed(0)} ms${healthOk ? '' : `; ${health.bad.length} bad: ${health.bad.slice(0, 5).join(', ')}`}`,
   );

@@ -177,7 +177,10 @@ function deleteAt(root: Loose, path: PathPart[]) {
 
 // Built once each: the deepest take a while to build, and the fuzzer shares the server's event loop.
 const built = new Map<string, string>();
-const memo = (key: string, make: () => string) => built.get(key) ?? (built.set(key, make()), built.get(key)!);
+const memo = (key: string, make: () => string) => {
+  if (!built.has(key)) built.set(key, make());
+  return built.get(key)!;
+};
 const nestedArrays = (depth: number) => memo(`a${depth}`, () => '['.repeat(depth) + '1' + ']'.repeat(depth));
 const nestedObjects = (depth: number) => memo(`o${depth}`, () => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth));
 const nestedMixed = (depth: number) =>
@@ -1333,6 +1336,8 @@ export class Generator {
         const [name, value] = rng.pick<[string, HeaderValue]>([
           ['Accept', 'application/xml'],
           ['Accept', 'text/csv'],
+          ['Accept', 'application/x-ndjson'],
+          ['Accept', 'text/csv;q=0.5, application/x-ndjson;q=0.5'],
           ['Accept', '*/*;q=abc'],
           ['Accept', longString(8000, ',')],
           ['Accept-Encoding', 'gzip;q=2, br;q=-1, identity;q=0'],

@@ -28,6 +28,8 @@ export interface RawResponse {
   ms: number;
   /** What went wrong when no complete answer came back (timeout, reset, unparsable). */
   error?: string;
+  /** The connection was closed before the whole request was sent (a server that stopped reading). */
+  unsent?: boolean;
 }
 
 export function encodeRequest(req: RawRequest, host: string): Buffer {
@@ -68,19 +70,17 @@ export function send(hostname: string, port: number, req: RawRequest, timeoutMs:
       settled = true;
       clearTimeout(timer);
       const ms = performance.now() - start;
+      const unsent = socket.bytesWritten < bytes.length;
       socket.destroy();
       const parsed = parseResponse(Buffer.concat(chunks), req.method === 'HEAD');
+      if (!parsed) {
+        resolve({ status: 0, headers: {}, body: Buffer.alloc(0), ms, error: error ?? socketError ?? 'no answer', unsent });
+        return;
+      }
       // An answer without a length ends when the connection does.
-      const complete = parsed && (parsed.complete || (closed && parsed.untilClose && !error));
-      if (parsed)
-        resolve({
-          status: parsed.status,
-          headers: parsed.headers,
-          body: parsed.body,
-          ms,
-          error: complete ? undefined : (error ?? socketError ?? 'answer cut short'),
-        });
-      else resolve({ status: 0, headers: {}, body: Buffer.alloc(0), ms, error: error ?? socketError ?? 'no answer' });
+      const complete = parsed.complete || (closed && parsed.untilClose && !error);
+      const failure = complete ? undefined : (error ?? socketError ?? 'answer cut short');
+      resolve({ status: parsed.status, headers: parsed.headers, body: parsed.body, ms, error: failure, unsent });
     };
     const timer = setTimeout(() => finish(`no complete answer within ${timeoutMs} ms`), timeoutMs);
     socket.on('connect', () => {
