@@ -397,6 +397,14 @@ class Importer {
     let chars = 0;
     let lastLine = 0;
     const mapField = (field: string) => (csv ? csvField(type as CsvType, field) : field);
+    // One batch in the database at a time, while the next is read and validated (on PostgreSQL the
+    // two overlap: the database works in its own process). A failed batch fails the next submit.
+    let inFlight: Promise<void> = Promise.resolve();
+    const submit = async (items: Item[], line: number) => {
+      await inFlight;
+      inFlight = this.batch(items, mapField).then(() => this.progress(line));
+      inFlight.catch(() => {});
+    };
     for await (const source of lines) {
       this.report.lines++;
       lastLine = source.line;
@@ -423,13 +431,13 @@ class Importer {
       batch.push(parsed.item);
       chars += JSON.stringify(parsed.item.body).length;
       if (batch.length >= BATCH || chars >= BATCH_CHARS) {
-        await this.batch(batch, mapField);
-        this.progress(lastLine);
+        await submit(batch, lastLine);
         batch = [];
         chars = 0;
       }
     }
-    if (batch.length) await this.batch(batch, mapField);
+    if (batch.length) await submit(batch, lastLine);
+    await inFlight;
     this.progress(lastLine);
     // Lines that failed validation are recorded as read, the others with their batch: in line order here.
     this.report.failures.sort((a, b) => a.line - b.line);

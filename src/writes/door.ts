@@ -152,12 +152,13 @@ interface Progress {
  * Gives each revision the trigger recorded in this transaction its number and
  * its snapshot. Numbering takes a lock per record, in a fixed order, so two
  * transactions that touched the same record number their revisions one after
- * the other. Two kinds of record need no such lock, which keeps a bulk import
- * within PostgreSQL's lock table (a few thousand locks in all): one this
- * transaction created (no other transaction can see it, and its id cannot be
- * reused), and one the work locked with lock() (its row stays locked until
- * commit, which holds off every other writer of it, adders of citations
- * included).
+ * the other. A record this transaction created is at its first revision (the
+ * trigger refuses an id that ever had one). Two kinds of record need no such
+ * lock, which keeps a bulk import within PostgreSQL's lock table (a few
+ * thousand locks in all): one this transaction created (no other transaction
+ * can see it, and its id cannot be reused), and one the work locked with
+ * lock() (its row stays locked until commit, which holds off every other
+ * writer of it, adders of citations included).
  */
 async function completeRevisions(tx: Tx, db: Database, progress: Progress) {
   const pending = await tx.$queryRawUnsafe<{ seq: bigint; resource: Resource; record_id: string; action: string }[]>(
@@ -186,7 +187,8 @@ async function completeRevisions(tx: Tx, db: Database, progress: Progress) {
   const snapshots = pending.map((p) => current.get(`${p.resource}:${p.record_id}`) ?? null);
   await tx.$executeRawUnsafe(
     `UPDATE revisions r SET at = date_trunc('milliseconds', clock_timestamp()), snapshot = u.snapshot::jsonb,
-       revision = (SELECT coalesce(max(o.revision), 0) + 1 FROM revisions o WHERE o.resource = r.resource AND o.record_id = r.record_id)
+       revision = CASE WHEN r.action = 'create' THEN 1
+         ELSE (SELECT coalesce(max(o.revision), 0) + 1 FROM revisions o WHERE o.resource = r.resource AND o.record_id = r.record_id) END
      FROM unnest($1::bigint[], $2::text[]) AS u(seq, snapshot) WHERE r.seq = u.seq`,
     pending.map((p) => p.seq),
     snapshots,
