@@ -26,13 +26,13 @@ describe('migrations', () => {
   });
 
   it('enforces that a citation supports exactly one statement or figure', async () => {
-    const [source] = await db.query<{ id: string }>(
-      `INSERT INTO sources (id, kind, title, updated_at) VALUES (gen_random_uuid(), 'other', 't', now()) RETURNING id`,
-    );
+    // Written as the write door writes: in one transaction that names its writer.
+    const asWriter = (sql: string) => db.query(`DO $$ BEGIN PERFORM set_config('attest.writer', 'test', true); ${sql}; END $$`);
+    const source = '0192e4a1-0000-7000-8000-00000000c001';
+    await asWriter(`INSERT INTO sources (id, kind, title, updated_at) VALUES ('${source}', 'other', 't', now())`);
     await expect(
-      db.query(
-        `INSERT INTO citations (id, source_id, excerpt, role, updated_at) VALUES (gen_random_uuid(), $1, 'x', 'primary', now())`,
-        [source.id],
+      asWriter(
+        `INSERT INTO citations (id, source_id, excerpt, role, updated_at) VALUES (gen_random_uuid(), '${source}', 'x', 'primary', now())`,
       ),
     ).rejects.toThrow(/citations_one_target/);
   });
