@@ -18,17 +18,9 @@ import { availableParallelism, loadavg } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import {
-  CATEGORIES,
-  type Case,
-  type Drawn,
-  Generator,
-  type Known,
-  type Loose,
-  printable,
-  operationsOf,
-  short,
-} from './fuzz/generate.js';
+import { printable, short } from './fuzz/draft.js';
+import { CATEGORIES, type Case, type Drawn, Generator, type Known, caseRequestId } from './fuzz/generate.js';
+import { type Loose, operationsOf } from './fuzz/openapi.js';
 import { type RawRequest, type RawResponse, send } from './fuzz/raw-http.js';
 import { rngFor } from './fuzz/values.js';
 
@@ -296,6 +288,11 @@ function judge(c: Case, res: RawResponse): Outcome {
   return { case: c, res, failures, code };
 }
 
+/** What the server logged for a case: under the id it answered with, or the one the case sent. */
+function logsOf(t: Target, c: Case, res: RawResponse): string[] | undefined {
+  return t.logs.get(res.headers['x-request-id'] ?? '') ?? t.logs.get(caseRequestId(c.index));
+}
+
 function describeRequest(r: RawRequest): { method: string; target: string; body: string } {
   const target = typeof r.target === 'string' ? r.target : `bytes:${r.target.toString('latin1')}`;
   const body = r.body ? r.body.toString('utf8') : '';
@@ -337,7 +334,7 @@ async function run(t: Target): Promise<number> {
       if (d.body) console.log(`  body: ${d.body}`);
       console.log(`→ ${res.status} in ${res.ms.toFixed(1)} ms${res.error ? ` (${res.error})` : ''}`);
       console.log(`  ${short(res.body.toString('utf8'), 1000)}`);
-      const logs = t.logs.get(res.headers['x-request-id'] ?? '');
+      const logs = logsOf(t, c, res);
       if (logs) console.log(`  server log: ${logs.join(' | ')}`);
       if (judge(c, res).failures.length) failed++;
     }
@@ -445,7 +442,7 @@ async function run(t: Target): Promise<number> {
     // there is one, else what the case broke.
     const groups = new Map<string, Outcome[]>();
     for (const o of failures) {
-      const log = t.logs.get(o.res.headers['x-request-id'] ?? '')?.[0];
+      const log = logsOf(t, o.case, o.res)?.[0];
       const cause = log
         ? log.replace(/'[^']*'|"[^"]*"/g, "'…'").replace(/:\d+:\d+\)/, ')')
         : `${o.case.category}${o.case.category === 'http' ? `: ${o.case.what}` : ''}`;
@@ -508,7 +505,7 @@ async function run(t: Target): Promise<number> {
             ms: Math.round(o.res.ms),
             error: o.res.error,
             failures: o.failures,
-            log: t.logs.get(o.res.headers['x-request-id'] ?? ''),
+            log: logsOf(t, o.case, o.res),
           })),
         },
         null,

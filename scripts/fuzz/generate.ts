@@ -1,5 +1,23 @@
 // Builds hostile requests from the OpenAPI document: for each operation, a valid-ish request, then one
 // thing broken in it (a field, a parameter, a header, the body's syntax, the method, the route...).
+import {
+  Draft,
+  type PathPart,
+  deleteAt,
+  getAt,
+  isUuid,
+  manyKeys,
+  manyNumbers,
+  nestedArrays,
+  nestedMixed,
+  nestedObjects,
+  pathsOf,
+  printable,
+  setAt,
+  short,
+} from './draft.js';
+import { type Loose, type Operation, type Param, type Schema, operationsOf } from './openapi.js';
+import { contentType, headers, http, jsonSyntax, method, route } from './protocol.js';
 import type { HeaderValue, RawRequest } from './raw-http.js';
 import {
   BAD_DATES,
@@ -17,28 +35,6 @@ import {
   longString,
   pct,
 } from './values.js';
-
-// biome-ignore lint/suspicious/noExplicitAny: OpenAPI schemas and JSON bodies of any shape are walked freely.
-export type Loose = any;
-type Schema = Record<string, Loose>;
-
-export interface Param {
-  name: string;
-  in: 'query' | 'path' | 'header';
-  required: boolean;
-  schema: Schema;
-}
-
-export interface Operation {
-  method: string;
-  /** The OpenAPI path template, e.g. /actors/{id}. */
-  path: string;
-  id: string;
-  params: Param[];
-  body?: Schema;
-  bodyTypes: string[];
-  secured: boolean;
-}
 
 /** What the fuzzer learnt from the target before the run: ids that exist, cursors it issued. */
 export interface Known {
@@ -83,111 +79,6 @@ export type Drawn = keyof typeof CATEGORIES;
 export type Category = Drawn | 'sweep';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** Every operation of the document, with its references resolved. */
-export function operationsOf(doc: Schema): Operation[] {
-  const ops: Operation[] = [];
-  for (const [path, item] of Object.entries<Schema>(doc.paths ?? {})) {
-    for (const [method, op] of Object.entries<Schema>(item)) {
-      if (!['get', 'post', 'put', 'patch', 'delete', 'head', 'options'].includes(method)) continue;
-      const params: Param[] = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p: Schema) => {
-        const param = resolve(doc, p);
-        return { name: param.name, in: param.in, required: !!param.required, schema: resolve(doc, param.schema ?? {}) };
-      });
-      const content = resolve(doc, op.requestBody ?? {}).content ?? {};
-      const bodyTypes = Object.keys(content);
-      const body = bodyTypes.length ? resolve(doc, content[bodyTypes[0]].schema ?? {}) : undefined;
-      ops.push({
-        method: method.toUpperCase(),
-        path,
-        id: op.operationId ?? `${method} ${path}`,
-        params,
-        body,
-        bodyTypes,
-        secured: Array.isArray(op.security) && op.security.length > 0,
-      });
-    }
-  }
-  return ops;
-}
-
-function resolve(doc: Schema, s: Schema): Schema {
-  let seen = 0;
-  while (s && typeof s.$ref === 'string' && seen++ < 20) {
-    const target = s.$ref
-      .replace(/^#\//, '')
-      .split('/')
-      .reduce((o: Schema | undefined, k: string) => o?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
-    // Keep what sits beside the $ref (a default, a description) over the target's.
-    const { $ref: _ignored, ...rest } = s;
-    s = { ...target, ...rest };
-  }
-  return s;
-}
-
-const RAW = '\u0001RAW';
-/** JSON text where some values are raw tokens (`1e309`, `NaN`, deep nesting) that JSON.stringify cannot write. */
-class JsonBuilder {
-  private raws: string[] = [];
-  raw(text: string): string {
-    this.raws.push(text);
-    return `${RAW}${this.raws.length - 1}\u0001`;
-  }
-  stringify(value: unknown): string {
-    let text = JSON.stringify(value) ?? '';
-    if (!this.raws.length) return text;
-    text = text.replace(/"\\u0001RAW(\d+)\\u0001"/g, (_m, n) => this.raws[Number(n)]);
-    return text;
-  }
-}
-
-type PathPart = string | number;
-
-/** Paths to every value inside `v` (containers included, the root excluded). */
-function pathsOf(v: unknown, prefix: PathPart[] = [], out: PathPart[][] = []): PathPart[][] {
-  if (Array.isArray(v)) {
-    v.forEach((x, i) => {
-      out.push([...prefix, i]);
-      pathsOf(x, [...prefix, i], out);
-    });
-  } else if (v && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) {
-      out.push([...prefix, k]);
-      pathsOf(x, [...prefix, k], out);
-    }
-  }
-  return out;
-}
-
-function setAt(root: Loose, path: PathPart[], value: unknown) {
-  let o = root;
-  for (const k of path.slice(0, -1)) o = o[k];
-  o[path[path.length - 1]] = value;
-}
-function getAt(root: Loose, path: PathPart[]): unknown {
-  return path.reduce((o, k) => o?.[k], root);
-}
-function deleteAt(root: Loose, path: PathPart[]) {
-  let o = root;
-  for (const k of path.slice(0, -1)) o = o[k];
-  const last = path[path.length - 1];
-  if (Array.isArray(o) && typeof last === 'number') o.splice(last, 1);
-  else delete o[last];
-}
-
-// Built once each: the deepest take a while to build, and the fuzzer shares the server's event loop.
-const built = new Map<string, string>();
-const memo = (key: string, make: () => string) => {
-  if (!built.has(key)) built.set(key, make());
-  return built.get(key)!;
-};
-const nestedArrays = (depth: number) => memo(`a${depth}`, () => '['.repeat(depth) + '1' + ']'.repeat(depth));
-const nestedObjects = (depth: number) => memo(`o${depth}`, () => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth));
-const nestedMixed = (depth: number) =>
-  memo(`m${depth}`, () => '[{"k":'.repeat(depth / 2) + (depth % 2 ? '[null]' : 'null') + '}]'.repeat(depth / 2));
-const manyKeys = () =>
-  memo('keys', () => JSON.stringify(Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, i]))));
-const manyNumbers = () => memo('numbers', () => JSON.stringify(Array.from({ length: 100_000 }, (_, i) => i)));
 
 export class Generator {
   readonly ops: Operation[];
@@ -249,7 +140,7 @@ export class Generator {
       setAt(d.body, s.path!, v);
     }
     const what = `${s.in} ${s.name} = ${printable(v)}`;
-    return { index, category: 'sweep', op: `${s.op.method} ${s.op.path}`, what, request: d.finish() };
+    return { index, category: 'sweep', op: `${s.op.method} ${s.op.path}`, what, request: tagged(d.finish(), index) };
   }
 
   /** Case `index`: its category and operation are spread evenly; the details come from `rng`. */
@@ -262,7 +153,7 @@ export class Generator {
     if (category === 'cursor' && !this.cursorOps.includes(op)) op = rng.pick(this.cursorOps);
     const draft = this.draft(op, rng);
     const what = this[category](draft, rng);
-    return { index, category, op: `${op.method} ${op.path}`, what, request: draft.finish() };
+    return { index, category, op: `${op.method} ${op.path}`, what, request: tagged(draft.finish(), index) };
   }
 
   // ---- A valid-ish request ------------------------------------------------------------------------
@@ -276,7 +167,6 @@ export class Generator {
         for (const v of this.queryValues(op, p, rng)) query.push([p.name, pct(v)]);
       }
     }
-    const json = new JsonBuilder();
     const body = op.body ? this.sample(op.body, rng, '', 0) : undefined;
     const headers: [string, HeaderValue][] = [];
     const write = WRITE_METHODS.has(op.method) || op.secured;
@@ -289,45 +179,8 @@ export class Generator {
     if ((op.method === 'PATCH' || op.method === 'DELETE') && this.known.etags.length && rng.chance(0.15)) {
       headers.push(['If-Match', rng.pick(this.known.etags)]);
     }
-    const draft = {
-      op,
-      method: op.method,
-      path,
-      /** When set, the request target as sent, instead of the template filled from `path` and `query`. */
-      target: undefined as string | Buffer | undefined,
-      query,
-      headers,
-      json,
-      body: body as unknown,
-      /** When set, the body bytes as sent, instead of `json.stringify(body)`. */
-      rawBody: undefined as Buffer | undefined,
-      contentType: op.body ? (op.bodyTypes.includes('application/json') ? 'application/json' : op.bodyTypes[0]) : undefined,
-      contentLength: undefined as number | false | undefined,
-      rawHead: undefined as Buffer | undefined,
-      version: undefined as string | undefined,
-      finish(): RawRequest {
-        const target =
-          this.target ??
-          this.op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => this.path[name] ?? 'x') +
-            (this.query.length ? `?${this.query.map(([k, v]) => (v === '\u0000NOVALUE' ? k : `${k}=${v}`)).join('&')}` : '');
-        const bodyBytes =
-          this.rawBody ??
-          (this.body !== undefined && this.body !== NO_BODY ? Buffer.from(this.json.stringify(this.body), 'utf8') : undefined);
-        const hdrs = [...this.headers];
-        if (bodyBytes && this.contentType !== undefined && !hdrs.some(([n]) => n.toLowerCase() === 'content-type')) {
-          hdrs.push(['Content-Type', this.contentType]);
-        }
-        return {
-          method: this.method,
-          target,
-          headers: hdrs,
-          body: bodyBytes,
-          contentLength: this.contentLength,
-          rawHead: this.rawHead,
-          version: this.version,
-        };
-      },
-    };
+    const draft = new Draft(op, path, query, headers);
+    draft.body = body;
     return draft;
   }
 
@@ -1020,115 +873,12 @@ export class Generator {
     }
   }
 
-  /** A body sent with a content type the route does not take, or none. */
   private 'content-type'(d: Draft, rng: Rng): string {
-    const ct = rng.pick([
-      undefined,
-      '',
-      'text/plain',
-      'text/html',
-      'application/xml',
-      'application/x-www-form-urlencoded',
-      'multipart/form-data; boundary=xyz',
-      'application/octet-stream',
-      'application/json; charset=utf-16',
-      'application/json; charset=latin1',
-      'application/json; charset="utf-8"',
-      'application/json;;;',
-      'application/json; x=' + 'y'.repeat(4000),
-      'APPLICATION/JSON',
-      'Application/Json',
-      'application/json, text/plain',
-      'application/jsonx',
-      'application/json-patch+json',
-      'application/merge-patch+json',
-      'application/problem+json',
-      'application/vnd.api+json',
-      '*/*',
-      'application/*',
-      'json',
-      ' application/json',
-      'application/json\t',
-      'application/json; charset=utf-8; charset=utf-16',
-    ]);
-    if (ct === undefined) {
-      d.contentType = undefined;
-      return 'body without Content-Type';
-    }
-    if (ct === 'application/json; charset=utf-16' && rng.chance(0.5)) {
-      d.rawBody = Buffer.from(d.json.stringify(d.body), 'utf16le');
-    }
-    if (rng.chance(0.1)) {
-      d.headers.push(['Content-Type', 'application/json'], ['Content-Type', ct]);
-      return `two Content-Type headers (json and ${short(ct)})`;
-    }
-    d.contentType = ct;
-    return `Content-Type: ${short(ct)}`;
+    return contentType(d, rng);
   }
 
-  /** Empty, truncated and otherwise broken JSON. */
   private 'json-syntax'(d: Draft, rng: Rng): string {
-    const full = d.json.stringify(d.body);
-    const text = rng.pick([
-      '',
-      ' ',
-      '\n',
-      '{',
-      '}',
-      '[',
-      '"',
-      '{"',
-      '{"a"',
-      '{"a":',
-      '{"a":}',
-      'nul',
-      'tru',
-      'nan',
-      '{"a":1,}',
-      '[1,]',
-      "{'a':1}",
-      '{a:1}',
-      '{"a":1}{"b":2}',
-      '{"a":1} garbage',
-      '{"a":1}\u0000',
-      '// comment\n{}',
-      '{"a":"\\x"}',
-      '{"a":"\\u12"}',
-      '{"a":"\\ud800"}',
-      '{"a":"\\u0000"}',
-      '{"a":"unterminated}',
-      '{"a":1e}',
-      '{"a":-}',
-      '{"a":01}',
-      '{"a":"\t"}',
-      '\ufeff{}',
-      '\ufeff' + full,
-      full.slice(0, Math.max(0, full.length - 1)),
-      full.slice(0, Math.floor(full.length / 2)),
-      full.slice(1),
-      full + ']',
-      full.replace(/:/, '::'),
-      full.replace(/"/, "'"),
-      full.replace(/,/g, ',,'),
-      '{"__proto__":{"isAdmin":true}}',
-      '{"a":1,"a":2}',
-      full.replace(/^\{/, '{"x":1,"x":2,'),
-      '1',
-      '"text"',
-      'null',
-      'true',
-      '[]',
-      '{}',
-    ]);
-    if (rng.chance(0.15) && text.length > 2) {
-      // Content-Length shorter than what is sent: the server sees a truncated body.
-      d.rawBody = Buffer.from(text);
-      d.contentLength = Math.floor(text.length / 2);
-      return `Content-Length ${d.contentLength} for ${text.length} bytes`;
-    }
-    d.rawBody = Buffer.from(text);
-    d.contentType ??= 'application/json';
-    return `JSON ${short(printable(text))}`;
+    return jsonSyntax(d, rng);
   }
 
   /** Numbers JavaScript and PostgreSQL disagree about, in the body and the query. */
@@ -1171,416 +921,29 @@ export class Generator {
     return 'limit on a route without one';
   }
 
-  /** A method the route does not take. */
   private method(d: Draft, rng: Rng): string {
-    const m = rng.pick([
-      'GET',
-      'POST',
-      'PUT',
-      'PATCH',
-      'DELETE',
-      'HEAD',
-      'OPTIONS',
-      'OPTIONS',
-      'TRACE',
-      'PROPFIND',
-      'SEARCH',
-      'LINK',
-      'PURGE',
-      'MKCOL',
-      'REPORT',
-      'QUERY',
-      'FOO',
-      'get',
-      'Get',
-      'G',
-      'GETT',
-    ]);
-    d.method = m;
-    if (m === 'OPTIONS' && rng.chance(0.6)) {
-      d.headers.push(
-        ['Origin', rng.pick(['https://evil.example', 'null', 'http://localhost', 'https://newsroom.example', ''])],
-        ['Access-Control-Request-Method', rng.pick(['PATCH', 'DELETE', 'POST', 'GET', 'FOO', ''])],
-        [
-          'Access-Control-Request-Headers',
-          rng.pick(['authorization,change-reason', 'x-' + 'a'.repeat(2000), '', 'content-type']),
-        ],
-      );
-      return `CORS preflight on ${d.op.path}`;
-    }
-    if (rng.chance(0.2)) d.headers.push(['X-HTTP-Method-Override', rng.pick(['DELETE', 'PATCH', 'PUT'])]);
-    return `${m} ${d.op.path} (documented: ${d.op.method})`;
+    return method(d, rng);
   }
 
-  /** One odd header on an otherwise valid request. */
   private headers(d: Draft, rng: Rng): string {
-    const control = () => rng.pick(['\x01', '\x07', '\x08', '\x1b', '\x7f', 'a\x00b']);
-    const kind = rng.weighted({
-      reason: 5,
-      ifMatch: 3,
-      idempotency: 3,
-      requestId: 3,
-      auth: 3,
-      misc: 3,
-      crlf: 2,
-    });
-    const set = (name: string, value: HeaderValue) => {
-      d.headers = d.headers.filter(([n]) => n.toLowerCase() !== name.toLowerCase());
-      d.headers.push([name, value]);
-      return `${name}: ${short(typeof value === 'string' ? printable(value) : `bytes ${value.toString('hex')}`)}`;
-    };
-    switch (kind) {
-      case 'reason':
-        return set(
-          'Change-Reason',
-          rng.pick<HeaderValue>([
-            `fix ${control()}`,
-            '%00',
-            '%FF',
-            '%E0%A4%A',
-            '%ED%A0%80',
-            '%0D%0A',
-            '%7F',
-            '%',
-            '50% of it',
-            'Corrected%20the%20date%20%E2%80%94%20see%20the%20source',
-            Buffer.from([0xff, 0xfe]),
-            Buffer.from('caf\xe9', 'latin1'),
-            Buffer.from([0xed, 0xa0, 0x80]),
-            Buffer.from('Corrección', 'utf8'),
-            '',
-            ' ',
-            '\t',
-            longString(2000),
-            longString(2001),
-            longString(10_000),
-            '😀',
-            '<script>alert(1)</script>',
-          ]),
-        );
-      case 'ifMatch':
-        return set(
-          'If-Match',
-          rng.pick<HeaderValue>([
-            '*',
-            '"',
-            'W/',
-            'W/"',
-            '""',
-            '"x"',
-            'W/"x", W/"y"',
-            ',,,',
-            '*, "x"',
-            longString(1001),
-            longString(10_000),
-            `"${control()}"`,
-            Buffer.from([0xff]),
-            '\u00e9',
-          ]),
-        );
-      case 'idempotency':
-        return set(
-          'Idempotency-Key',
-          rng.pick<HeaderValue>([
-            '',
-            ' ',
-            'x',
-            'same-key',
-            'same-key',
-            longString(200),
-            longString(201),
-            longString(10_000),
-            `k${control()}`,
-            Buffer.from([0xff]),
-            'é',
-            'a b',
-            '%00',
-          ]),
-        );
-      case 'requestId':
-        return set(
-          'X-Request-Id',
-          rng.pick<HeaderValue>([
-            longString(10_000),
-            longString(65),
-            'a b',
-            '../../etc',
-            '<script>',
-            `id${control()}`,
-            Buffer.from([0xff, 0xfe]),
-            '',
-            '%0D%0AX-Injected:%201',
-            'é',
-          ]),
-        );
-      case 'auth':
-        return set(
-          'Authorization',
-          rng.pick<HeaderValue>([
-            'Bearer',
-            'Bearer ',
-            'Bearer  ' + (this.adminKey ?? 'x'),
-            `bearer ${this.adminKey ?? 'x'}`,
-            `Bearer ${this.adminKey ?? 'x'}x`,
-            `Bearer ${(this.adminKey ?? 'x').slice(0, -1)}`,
-            `Basic ${Buffer.from(`admin:${this.adminKey}`).toString('base64')}`,
-            `Bearer ${longString(10_000)}`,
-            `Bearer ${rng.hex(64)}`,
-            'Bearer \u00e9',
-            Buffer.from([0x42, 0x65, 0x61, 0x72, 0x65, 0x72, 0x20, 0xff]),
-            `Token ${this.adminKey}`,
-            `Bearer ${this.adminKey}, Bearer x`,
-          ]),
-        );
-      case 'misc': {
-        const [name, value] = rng.pick<[string, HeaderValue]>([
-          ['Accept', 'application/xml'],
-          ['Accept', 'text/csv'],
-          ['Accept', 'application/x-ndjson'],
-          ['Accept', 'text/csv;q=0.5, application/x-ndjson;q=0.5'],
-          ['Accept', '*/*;q=abc'],
-          ['Accept', longString(8000, ',')],
-          ['Accept-Encoding', 'gzip;q=2, br;q=-1, identity;q=0'],
-          ['Accept-Language', longString(4000, '-')],
-          ['If-None-Match', '*'],
-          ['If-None-Match', longString(5000)],
-          ['If-Modified-Since', 'not a date'],
-          ['If-Modified-Since', 'Tue, 31 Feb 2024 00:00:00 GMT'],
-          ['Range', 'bytes=0-0,1-1,2-2'],
-          ['Origin', 'https://evil.example'],
-          ['Origin', 'null'],
-          ['X-Forwarded-For', '1.2.3.4, ' + longString(5000, '9')],
-          ['X-Forwarded-For', 'not-an-ip'],
-          ['X-Forwarded-Host', 'evil.example'],
-          ['X-Forwarded-Proto', 'gopher'],
-          ['Forwarded', 'for=;;;'],
-          ['Cookie', 'a=' + longString(8000)],
-          ['Content-Encoding', 'gzip'],
-          ['Content-Encoding', 'br, deflate, x'],
-          ['Upgrade', 'websocket'],
-          ['TE', 'trailers, deflate'],
-          ['Via', longString(3000)],
-          ['Expect', '100-continue'],
-          ['Prefer', 'return=minimal; handling=lenient'],
-          ['Max-Forwards', '-1'],
-          ['Host', 'evil.example'],
-          ['Host', ''],
-          ['X-Frame-Options', 'ALLOW'],
-          ['Referer', `https://x/${longString(3000)}`],
-          ['Cache-Control', 'no-cache, max-age=-1'],
-        ]);
-        return set(name, value);
-      }
-      case 'crlf': {
-        // Header values the HTTP parser must refuse or split: bare CR, bare LF, obs-fold, NUL, a header
-        // injected after CR LF.
-        const name = rng.pick(['X-Request-Id', 'Change-Reason', 'Idempotency-Key', 'If-Match']);
-        const v = rng.pick([
-          'a\r\nX-Injected: 1',
-          'a\rb',
-          'a\nb',
-          'a\r\n b',
-          'a\u0000b',
-          'a\r\n\r\nGET /health HTTP/1.1',
-          `${longString(9000)}\r\nX-Injected: 1`,
-        ]);
-        d.headers.push([name, Buffer.from(v, 'latin1')]);
-        return `${name} with ${printable(v).slice(0, 40)}`;
-      }
-    }
+    return headers(d, rng, this.adminKey);
   }
 
-  /** A URL no route serves. */
   private route(d: Draft, rng: Rng): string {
-    const t = rng.pick([
-      '/nope',
-      '/actors/x/y/z',
-      '/actors/',
-      '//actors',
-      '/ACTORS',
-      '/Actors',
-      '/actors;jsessionid=1',
-      '/actors#frag',
-      '/actors/..',
-      '/actors/../keys',
-      '/../../etc/passwd',
-      '/%2e%2e/%2e%2e/etc/passwd',
-      '/docs/../openapi.json',
-      '/docs/static/../../package.json',
-      '/docs/%2e%2e/%2e%2e/package.json',
-      '/docs/' + longString(3000),
-      '/docs/static/%FF',
-      '/docs/json',
-      '/docs/yaml',
-      '/openapi.json/x',
-      '/openapi.json?x=%FF',
-      '/health/x',
-      '/health?%FF',
-      '/ready?x=' + longString(5000),
-      '/' + longString(8000),
-      '/' + longString(17_000),
-      '/problems/',
-      '/problems/nope',
-      '/problems/%00',
-      '/changes/x',
-      '/keys/',
-      '/keys/me',
-      '/statements/x/citations/y',
-      '/figures/series/x',
-      '/.env',
-      '/.git/config',
-      '/data/PG_VERSION',
-      '/node_modules/fastify/package.json',
-      '/favicon.ico',
-      '/robots.txt',
-      '*',
-      'http://evil.example/actors',
-      'http://127.0.0.1/health',
-      'actors',
-      '/actors?' + 'a&'.repeat(3000),
-      '/\\actors',
-      '/actors\\..\\keys',
-    ]);
-    d.target = t;
-    d.method = rng.pick(['GET', 'GET', 'POST', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']);
-    return `${d.method} ${short(t)}`;
+    return route(d, rng);
   }
 
-  /** Requests that bend HTTP itself. */
   private http(d: Draft, rng: Rng): string {
-    const body = Buffer.from(d.json.stringify(d.body ?? {}));
-    const kind = rng.pick([
-      'no-host',
-      'http10',
-      'http09',
-      'http2-line',
-      'garbage',
-      'tab-line',
-      'no-colon',
-      'space-name',
-      'obs-fold',
-      'te-and-cl',
-      'bad-chunk',
-      'chunked-ok',
-      'cl-words',
-      'cl-negative',
-      'cl-double',
-      'cl-list',
-      'many-headers',
-      'long-header-name',
-      'headers-over-16k',
-      'expect-junk',
-      'lowercase-version',
-    ] as const);
-    const head = (s: string) => Buffer.from(s, 'latin1');
-    const target = d.finish().target.toString();
-    switch (kind) {
-      case 'no-host':
-        d.rawHead = head(`GET /health HTTP/1.1\r\nConnection: close\r\n\r\n`);
-        break;
-      case 'http10':
-        d.version = '1.0';
-        break;
-      case 'http09':
-        d.rawHead = head(`GET /health\r\n\r\n`);
-        break;
-      case 'http2-line':
-        d.version = rng.pick(['2.0', '1.2', '9.9', '0.9']);
-        break;
-      case 'garbage':
-        d.rawHead = rng.pick([
-          head('HELLO\r\n\r\n'),
-          head('\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03'),
-          head('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'),
-          head('\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
-        ]);
-        break;
-      case 'tab-line':
-        d.rawHead = head(`GET\t/health\tHTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
-        break;
-      case 'no-colon':
-        d.headers.push(['X-Bad', '']);
-        d.rawHead = head(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nNoColonHere\r\n\r\n`);
-        break;
-      case 'space-name':
-        d.rawHead = head(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX Bad: 1\r\n\r\n`);
-        break;
-      case 'obs-fold':
-        d.rawHead = head(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Request-Id: a\r\n  folded\r\n\r\n`);
-        break;
-      case 'te-and-cl':
-        d.rawHead = head(
-          `POST ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nTransfer-Encoding: chunked\r\n\r\n`,
-        );
-        d.rawBody = Buffer.concat([head(`${body.length.toString(16)}\r\n`), body, head('\r\n0\r\n\r\n')]);
-        d.body = NO_BODY;
-        break;
-      case 'bad-chunk':
-        d.rawHead = head(
-          `${d.op.method} ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
-        );
-        d.rawBody = head(
-          rng.pick([
-            'zz\r\n{}\r\n0\r\n\r\n',
-            '-1\r\n{}\r\n0\r\n\r\n',
-            'fffffffffffffffff\r\n{}\r\n0\r\n\r\n',
-            '2;ext="\x00"\r\n{}\r\n0\r\n\r\n',
-            '1\r\n{}\r\n0\r\n\r\n',
-          ]),
-        );
-        break;
-      case 'chunked-ok':
-        d.rawHead = head(
-          `${d.op.method} ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n${d.headers.map(([n, v]) => `${n}: ${v.toString()}\r\n`).join('')}\r\n`,
-        );
-        d.rawBody = Buffer.concat([head(`${body.length.toString(16)}\r\n`), body, head('\r\n0\r\n\r\n')]);
-        break;
-      case 'cl-words':
-        d.headers.push(['Content-Length', 'abc']);
-        break;
-      case 'cl-negative':
-        d.headers.push(['Content-Length', '-1']);
-        break;
-      case 'cl-double':
-        d.headers.push(['Content-Length', String(body.length)], ['Content-Length', String(body.length + 1)]);
-        break;
-      case 'cl-list':
-        d.headers.push(['Content-Length', `${body.length}, ${body.length}`]);
-        break;
-      case 'many-headers':
-        for (let i = 0; i < rng.pick([200, 1000, 2100]); i++) d.headers.push([`X-H${i}`, '1']);
-        break;
-      case 'long-header-name':
-        d.headers.push([`X-${longString(rng.pick([1000, 15_000]), 'n')}`, '1']);
-        break;
-      case 'headers-over-16k':
-        d.headers.push(['X-Big', longString(17_000)]);
-        break;
-      case 'expect-junk':
-        d.headers.push(['Expect', rng.pick(['junk', '100-continue, x', '200-ok'])]);
-        break;
-      case 'lowercase-version':
-        d.rawHead = head(`GET /health http/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
-        break;
-    }
-    if ((kind === 'cl-words' || kind === 'cl-negative' || kind === 'cl-double' || kind === 'cl-list') && !d.rawBody) {
-      d.rawBody = body;
-      d.contentType ??= 'application/json';
-    }
-    return kind;
+    return http(d, rng);
   }
 }
 
-const NO_BODY = Symbol('no body');
-type Draft = ReturnType<Generator['draft']>;
-
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
-
-/** Text for a report line: control characters, surrogates and NUL spelt as escapes. */
-export function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-export function short(s: string, n = 80): string {
-  return s.length > n ? `${s.slice(0, n)}…(${s.length})` : s;
+/**
+ * Every case carries `X-Request-Id: fuzz-<index>` (unless it sends its own): the server logs under that
+ * id, so an error it logs is tied to its case even when no answer came back.
+ */
+export const caseRequestId = (index: number) => `fuzz-${index}`;
+function tagged(r: RawRequest, index: number): RawRequest {
+  if (r.rawHead || r.headers.some(([n]) => n.toLowerCase() === 'x-request-id')) return r;
+  return { ...r, headers: [...r.headers, ['X-Request-Id', caseRequestId(index)]] };
 }
