@@ -48,7 +48,7 @@ export const POOL_LIMITS = {
   query_timeout: 5000,
   keepAlive: true,
   options:
-    '-c statement_timeout=4500 -c idle_in_transaction_session_timeout=15000 -c max_parallel_workers_per_gather=0 -c jit=off',
+    '-c statement_timeout=4500 -c max_parallel_workers_per_gather=0 -c jit=off',
 } satisfies pg.PoolConfig;
 
 function openPostgres(url: string): Database {
@@ -97,7 +97,13 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database
   return {
     kind: 'pglite',
     prisma,
-    query: async <T>(sql: string, params: unknown[] = []) => (await pglite.query<T>(sql, params)).rows,
+    query: async <T>(sql: string, params: unknown[] = []) => {
+      // PGlite runs a query on this thread, and queued queries back to back without returning to
+      // the event loop: yielding first lets the requests that arrived meanwhile (/health, a cheap
+      // read) in between, so twelve heavy reads hold the server for one query, not twelve.
+      await new Promise((resolve) => setImmediate(resolve));
+      return (await pglite.query<T>(sql, params)).rows;
+    },
     migrationAdapter: () => new PrismaPGlite(pglite),
     close: async () => {
       try {

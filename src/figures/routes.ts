@@ -30,12 +30,13 @@ export const figureRoutes: FastifyPluginAsync = async (app) => {
     schema: {
       operationId: 'figureSeries',
       summary: 'How one reporter’s figure for a metric changed over time',
-      description: 'Every figure of `metric` reported by `reporter`, oldest as-of first, each with its qualifier and sources.',
+      description:
+        'Every figure of `metric` reported by `reporter`, oldest as-of first, each with its qualifier and sources; a page of `limit` points at a time, the next one at `nextCursor` (and in the Link header).',
       tags,
       querystring: SeriesQuery,
       response: { 200: Series, ...errors(400) },
     },
-    handler: (req) => figureSeries(app.db, req.query),
+    handler: async (req, reply) => withNextLink(req, reply, await figureSeries(app.db, req.query)),
   });
 
   r.get('/figures/latest', {
@@ -59,7 +60,7 @@ export const figureRoutes: FastifyPluginAsync = async (app) => {
       operationId: 'figureDiscrepancies',
       summary: 'Where reporters or sources disagree',
       description:
-        'Pairs of figures for the same metric, area and population whose as-of dates fall within `window` days, with different values from different reporters, or from the same reporter through unrelated sources. Closest in time first.',
+        'Pairs of figures for the same metric, area and population whose as-of dates fall within `window` days, with different values from different reporters, or from the same reporter through unrelated sources. Ordered by metric, area, population and the first figure’s as-of date. Each request examines a bounded number of figures and pairs: a page may hold fewer than `limit` pairs (even none) and still have a `nextCursor`; follow it until it is null to see every pair.',
       tags,
       querystring: DiscrepancyQuery,
       response: { 200: pageEnvelope(Discrepancy), ...errors(400) },

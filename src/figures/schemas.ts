@@ -147,18 +147,29 @@ export type FigureListInput = z.output<typeof FigureListQuery>;
 
 const reporterRef = z.string().min(1).max(200);
 
+export const SERIES_MAX_LIMIT = 1000;
+
 export const SeriesQuery = z.strictObject({
   metric: Metric.meta({ example: 'killed' }),
   reporter: reporterRef.describe('Reporter id or slug.').meta({ example: 'gaza-ministry-of-health' }),
   area: z.string().min(1).max(300).optional().describe('Only this area (case-insensitive).'),
   population: z.string().min(1).max(300).optional().describe('Only this population (case-insensitive).'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(SERIES_MAX_LIMIT)
+    .default(100)
+    .describe(`Points per page, 1 to ${SERIES_MAX_LIMIT}.`),
+  cursor: pageQuery.cursor,
 });
 
 export const Series = z
   .object({
     metric: z.string(),
     reporter: ActorSummary,
-    points: z.array(Figure).describe('Oldest as-of first; each point is a figure with its citations.'),
+    points: z.array(Figure).describe('Oldest as-of first; each point is a figure with its citations. One page of them.'),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page of points; null on the last page.'),
   })
   .meta({ id: 'FigureSeries' });
 
@@ -183,7 +194,8 @@ export const DiscrepancyQuery = z.strictObject({
   metric: listParam(Metric).optional().describe('Only these metrics.'),
   area: z.string().min(1).max(300).optional().describe('Only this area (case-insensitive).'),
   limit: pageQuery.limit,
-  cursor: pageQuery.cursor,
+  // Longer than other lists' cursors: it names the area and population where the scan stopped.
+  cursor: z.string().max(4000).optional().describe('`nextCursor` from the previous page.'),
   ...formatParams,
 });
 
