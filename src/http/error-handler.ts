@@ -64,9 +64,11 @@ export function frameworkErrors(err: FastifyError, request: FastifyRequest, repl
       ? new ProblemError('validation-failed', `A path parameter of ${path.slice(0, 200)} is too long.`, {
           errors: [{ in: 'params', field: '(path)', message: 'a path parameter is too long' }],
         })
-      : new ProblemError('validation-failed', 'The path is not valid percent-encoded UTF-8.', {
-          errors: [{ in: 'params', field: '(path)', message: 'is not valid percent-encoded UTF-8' }],
-        });
+      : err.code === 'FST_ERR_BAD_URL'
+        ? new ProblemError('validation-failed', 'The path is not valid percent-encoded UTF-8.', {
+            errors: [{ in: 'params', field: '(path)', message: 'is not valid percent-encoded UTF-8' }],
+          })
+        : new ProblemError('malformed-body', 'The request could not be routed.');
   reply.header('x-request-id', request.id);
   return sendProblem(reply, request, problem);
 }
