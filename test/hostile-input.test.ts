@@ -146,6 +146,9 @@ describe('crafted cursors', () => {
       Buffer.from(`["${key}","2024-01-01","${ID}"]`).toString('base64'), // padded base64, '=' and maybe '+'
       '!!!!',
       encodeURIComponent('ÿÿÿ'),
+      Buffer.from('[]').toString('base64url'),
+      Buffer.from('[1, 2, 3]').toString('base64url'),
+      Buffer.from('{"0": "x"}').toString('base64url'),
     ];
     for (const cursor of cursors) {
       const res = await ctx.anon.get(`${path}cursor=${encodeURIComponent(cursor)}`);

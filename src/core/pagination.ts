@@ -100,7 +100,7 @@ export function decodePosition(cursor: string, key: string, kinds: CursorValue[]
   } catch {
     parsed = undefined;
   }
-  if (!Array.isArray(parsed) || !parsed.every((p) => typeof p === 'string')) {
+  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((p) => typeof p === 'string')) {
     throw new ProblemError('invalid-cursor', 'The cursor is not one this API issued; start again without it.', {
       errors: [{ in: 'query', field: 'cursor', message: 'not a cursor issued by this API' }],
     });
