@@ -16,7 +16,8 @@ import {
   setAt,
   short,
 } from './draft.js';
-import { type Loose, type Operation, type Param, type Schema, operationsOf } from './openapi.js';
+import { bulkBody, type RecordType } from './bulk.js';
+import { type Loose, type Operation, type Param, type Schema, operationsOf, resolve } from './openapi.js';
 import { contentType, headers, http, jsonSyntax, method, route } from './protocol.js';
 import type { HeaderValue, RawRequest } from './raw-http.js';
 import {
@@ -73,6 +74,7 @@ export const CATEGORIES = {
   headers: 8,
   route: 3,
   http: 2,
+  bulk: 4,
 } as const;
 /** The sweep is not drawn at random: it comes first (see Generator.sweep). */
 export type Drawn = keyof typeof CATEGORIES;
@@ -84,6 +86,7 @@ export class Generator {
   readonly ops: Operation[];
   private readonly bodyOps: Operation[];
   private readonly cursorOps: Operation[];
+  private readonly bulkOps: Operation[];
   /** While true, `sample` fills in every optional field (for the sweep). */
   private full = false;
   /**
@@ -101,7 +104,7 @@ export class Generator {
   }[] = [];
 
   constructor(
-    doc: Schema,
+    private readonly doc: Schema,
     private readonly known: Known,
     private readonly adminKey: string | undefined,
     sweepSeed: number,
@@ -109,6 +112,7 @@ export class Generator {
     this.ops = operationsOf(doc);
     this.bodyOps = this.ops.filter((o) => o.body);
     this.cursorOps = this.ops.filter((o) => o.params.some((p) => p.name === 'cursor' || p.name === 'since'));
+    this.bulkOps = this.ops.filter((o) => o.bodyTypes.some((t) => /ndjson|csv/.test(t)));
     this.ops.forEach((op, n) => {
       for (const bad of ['\ud800', '\u0000']) {
         for (const p of op.params.filter((p) => p.in === 'path' || p.in === 'query')) {
@@ -146,11 +150,14 @@ export class Generator {
   /** Case `index`: its category and operation are spread evenly; the details come from `rng`. */
   make(index: number, rng: Rng, only?: Drawn[]): Case {
     if (index < this.sweep.length && !only?.length) return this.sweepCase(index, rng);
-    const category: Drawn = only?.length ? rng.pick(only) : rng.weighted(CATEGORIES);
+    let category: Drawn = only?.length ? rng.pick(only) : rng.weighted(CATEGORIES);
+    // A server without bulk routes gets valid requests instead.
+    if (category === 'bulk' && !this.bulkOps.length) category = 'valid';
     let op = this.ops[index % this.ops.length];
     // Categories that need a body or a cursor take an operation that has one.
     if (['body-field', 'body-shape', 'json-syntax', 'content-type'].includes(category) && !op.body) op = rng.pick(this.bodyOps);
     if (category === 'cursor' && !this.cursorOps.includes(op)) op = rng.pick(this.cursorOps);
+    if (category === 'bulk' && !this.bulkOps.includes(op)) op = rng.pick(this.bulkOps);
     const draft = this.draft(op, rng);
     const what = this[category](draft, rng);
     return { index, category, op: `${op.method} ${op.path}`, what, request: tagged(draft.finish(), index) };
@@ -216,6 +223,7 @@ export class Generator {
   /** A value that the schema accepts, as far as a small generator can tell. */
   private sample(s: Schema, rng: Rng, name: string, depth: number): unknown {
     if (!s || depth > 6) return null;
+    s = resolve(this.doc, s);
     if (s.example !== undefined && depth === 0 && typeof s.example === 'object' && !this.full && rng.chance(0.7)) {
       return this.freshen(structuredClone(s.example), rng);
     }
@@ -312,6 +320,15 @@ export class Generator {
   }
 
   // ---- The categories: each breaks one thing in the draft and says what ------------------------------
+
+  /** Many lines (NDJSON or CSV) for an import, some broken. */
+  private bulk(d: Draft, rng: Rng): string {
+    return bulkBody(d, rng, (type: RecordType) => {
+      const name = `${type[0].toUpperCase()}${type.slice(1)}Create`;
+      const schema = this.doc.components?.schemas?.[name];
+      return schema ? (this.sample(schema, rng, '', 0) as Record<string, unknown>) : {};
+    });
+  }
 
   private valid(_d: Draft, _rng: Rng): string {
     return 'as the schema says';

@@ -49,7 +49,8 @@ export function operationsOf(doc: Schema): Operation[] {
   return ops;
 }
 
-function resolve(doc: Schema, s: Schema): Schema {
+/** `s` with its $ref (and its target's, and so on) replaced by what it points to. */
+export function resolve(doc: Schema, s: Schema): Schema {
   let seen = 0;
   while (s && typeof s.$ref === 'string' && seen++ < 20) {
     const target = s.$ref
