@@ -57,6 +57,8 @@ export async function buildApp({
     // URLs the router cannot read, and requests Node's parser refuses, answer problem+json too.
     frameworkErrors,
     clientErrorHandler,
+    // Node answers a missing Host with a bare 400; src/http/error-handler.ts answers it as a problem.
+    http: { requireHostHeader: false },
     // A client that never finishes sending its request does not hold a connection forever.
     requestTimeout: 30_000,
     // Long enough that the schemas, not the router, judge an over-long id (a 400 naming it, not a bare 414).

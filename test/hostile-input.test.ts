@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { type AddressInfo, connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Response } from 'supertest';
 import { EXAMPLE_IDS } from '../src/seed/ids.js';
@@ -224,6 +225,44 @@ describe('URLs the router cannot read', () => {
     expect(res.status).toBe(431);
     expect(res.type).toMatch(/^application\/problem\+json/);
     expect(JSON.parse(res.body)).toMatchObject({ status: 431, code: 'headers-too-large' });
+  });
+});
+
+/** Sends `text` as it is on a new connection and reads the whole answer. */
+async function raw(text: string) {
+  if (!ctx.app.server.listening) await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = ctx.app.server.address() as AddressInfo;
+  const socket = connect(port, '127.0.0.1');
+  socket.write(text);
+  let answer = '';
+  socket.on('data', (d) => (answer += d));
+  await Promise.race([once(socket, 'end'), once(socket, 'close'), new Promise((r) => setTimeout(r, 3000))]);
+  socket.destroy();
+  const [head, body] = answer.split('\r\n\r\n');
+  return { status: Number(head.split(' ')[1]), head: head.toLowerCase(), body: JSON.parse(body) };
+}
+
+describe('requests Node itself would refuse bare', () => {
+  it('answers a missing Host (HTTP/1.1) with 400 problem+json naming it', async () => {
+    const res = await raw('GET /health HTTP/1.1\r\nConnection: close\r\n\r\n');
+    expect(res.status).toBe(400);
+    expect(res.head).toContain('content-type: application/problem+json');
+    expect(res.body).toMatchObject({ code: 'validation-failed', errors: [{ in: 'headers', field: 'host' }] });
+    // HTTP/1.0 has no Host requirement.
+    expect((await raw('GET /health HTTP/1.0\r\n\r\n')).status).toBe(200);
+  });
+
+  it('answers an unknown Expect with 417 problem+json', async () => {
+    const res = await raw('GET /health HTTP/1.1\r\nHost: x\r\nExpect: the-unexpected\r\nConnection: close\r\n\r\n');
+    expect(res.status).toBe(417);
+    expect(res.head).toContain('content-type: application/problem+json');
+    expect(res.body).toMatchObject({ code: 'expectation-failed', status: 417 });
+  });
+
+  it('answers bytes that are not HTTP with 400 problem+json', async () => {
+    const res = await raw('GET GET /health HTTP/1.1\r\n\r\n');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'malformed-body' });
   });
 });
 

@@ -21,6 +21,7 @@ export const PROBLEMS = {
   'last-citation': { status: 409, title: 'A statement or figure must keep at least one citation' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type' },
+  'expectation-failed': { status: 417, title: 'The Expect header asks for something this API does not do' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   'headers-too-large': { status: 431, title: 'The request line or headers are too large' },
   'database-unavailable': { status: 503, title: 'The database is not reachable' },

@@ -1,8 +1,9 @@
-import { STATUS_CODES } from 'node:http';
+import { type IncomingMessage, STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { problemFromDatabaseError } from './db-errors.js';
+import { requestId } from './request-id.js';
 import { type FieldError, PROBLEMS, type ProblemCode, ProblemError, problemBody } from '../core/problems.js';
 
 const CONTEXT_NAMES: Record<string, string> = { querystring: 'query', params: 'params', body: 'body', headers: 'headers' };
@@ -138,6 +139,31 @@ class RouteTable {
 export const errorHandler = fp(async (app: FastifyInstance) => {
   const routes = new RouteTable();
   app.addHook('onRoute', (route) => routes.add(route.url, route.method));
+
+  // HTTP/1.1 requires Host (Node's own check, switched off in src/app.ts, answers a bare 400).
+  app.addHook('onRequest', (req, _reply, done) => {
+    const raw = req.raw;
+    if (raw.headers.host !== undefined || raw.httpVersionMajor !== 1 || raw.httpVersionMinor !== 1) return done();
+    done(
+      new ProblemError('validation-failed', 'headers.host: is required in HTTP/1.1', {
+        errors: [{ in: 'headers', field: 'host', message: 'is required in HTTP/1.1' }],
+      }),
+    );
+  });
+
+  // An Expect header other than 100-continue: Node answers a bare 417 unless someone listens.
+  app.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const body = JSON.stringify(
+      problemBody('expectation-failed', 'Only "Expect: 100-continue" is supported.', (req.url ?? '/').split('?')[0]),
+    );
+    res.writeHead(417, {
+      'content-type': 'application/problem+json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'x-request-id': requestId(req),
+      connection: 'close',
+    });
+    res.end(body);
+  });
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const problem = toProblem(err);
