@@ -372,6 +372,8 @@ async function run(t: Target): Promise<number> {
   let unsent = 0;
   const byCategory = new Map<string, { sent: number; failed: number; statuses: Record<number, number> }>();
   const failures: Outcome[] = [];
+  // Sweep cases (a lone surrogate or NUL somewhere) that were not refused: text that may have been altered.
+  const accepted: Outcome[] = [];
   const latencies: number[] = [];
   let next = 0;
   let done = 0;
@@ -389,6 +391,7 @@ async function run(t: Target): Promise<number> {
       const cat = byCategory.get(c.category) ?? { sent: 0, failed: 0, statuses: {} };
       cat.statuses[res.status] = (cat.statuses[res.status] ?? 0) + 1;
       cat.sent++;
+      if (c.category === 'sweep' && res.status >= 200 && res.status < 300) accepted.push(outcome);
       if (outcome.failures.length) {
         cat.failed++;
         failures.push(outcome);
@@ -473,6 +476,12 @@ async function run(t: Target): Promise<number> {
   console.log(
     `\n5xx: ${count('5xx')}   slow (> ${SLOW_MS} ms): ${count('slow')}   no answer: ${count('no answer')}   4xx not problem+json: ${count('4xx not problem+json')}`,
   );
+  if (accepted.length) {
+    console.log(`sweep: ${accepted.length} requests with a lone surrogate or NUL were not refused (check nothing was altered):`);
+    for (const o of accepted.slice(0, 10)) {
+      console.log(`  #${o.case.index} ${o.res.status} ${o.case.op}: ${o.case.what}`);
+    }
+  }
   if (unsent) console.log(`(not failures: ${unsent} connections closed, with no answer, before the whole request was sent)`);
   console.log(
     `/health: ${health.probes} probes during and after the run, slowest ${health.maxMs.toFixed(0)} ms${healthOk ? '' : `; ${health.bad.length} bad: ${health.bad.slice(0, 5).join(', ')}`}`,
@@ -494,6 +503,7 @@ async function run(t: Target): Promise<number> {
           statuses: Object.fromEntries(statuses),
           categories: Object.fromEntries(byCategory),
           health,
+          sweepAccepted: accepted.map((o) => ({ index: o.case.index, op: o.case.op, what: o.case.what, status: o.res.status })),
           failures: failures.map((o) => ({
             index: o.case.index,
             category: o.case.category,
