@@ -6,7 +6,7 @@
 //
 //   BEFORE=c807c7a ROUNDS=3 N=600 CONCURRENCY=10 npm run bench:writes
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, symlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { BENCH_DATABASE_URL, withDatabase } from './lib.js';
@@ -18,13 +18,12 @@ const CONCURRENCY = Number(process.env.CONCURRENCY ?? 10);
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdefghijklmnopq';
 const here = resolve(import.meta.dirname, '..');
 
-/** A checkout of the earlier commit beside this tree, sharing its node_modules. */
+/** A checkout of the earlier commit beside this tree, with the dependencies it had. */
 function beforeTree(): string {
   const dir = join(here, 'bench/.tools', `before-${BEFORE}`);
-  if (!existsSync(dir)) {
-    execFileSync('git', ['worktree', 'add', '--detach', dir, BEFORE], { cwd: here, stdio: 'ignore' });
-    symlinkSync(join(here, 'node_modules'), join(dir, 'node_modules'));
-    execFileSync('node', ['scripts/prisma-generate.mjs'], { cwd: dir, stdio: 'ignore' });
+  if (!existsSync(join(dir, 'node_modules'))) {
+    if (!existsSync(dir)) execFileSync('git', ['worktree', 'add', '--detach', dir, BEFORE], { cwd: here, stdio: 'ignore' });
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir, stdio: 'ignore' });
   }
   return dir;
 }
