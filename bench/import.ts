@@ -1,11 +1,16 @@
 // npm run bench:import — bulk import and export rates. Starts Attest's server on a fresh PostgreSQL
 // database and on a fresh embedded database (a PGlite data directory in a temporary folder), generates N
-// statements as NDJSON (each with one citation, its source inline by URL among 50), posts the file to
+// statements as NDJSON (by SPEAKERS actors over five years, each with one citation, its source inline by
+// URL among 50), posts the file to
 // POST /import as a stream, posts it again (every line then matches: nothing is created), exports
 // everything with GET /export, and, for comparison, creates POST_N statements one POST each with
 // CONCURRENCY in flight. Prints rates and the server's peak resident memory during each step.
 //
-//   N=100000 POST_N=2000 CONCURRENCY=10 TARGETS="postgres pglite" npm run bench:import
+//   N=100000 SPEAKERS=200 POST_N=2000 CONCURRENCY=10 TARGETS="postgres pglite" npm run bench:import
+//
+// A line matches an existing statement by speaker, date and text (no id in the file): the index on
+// (speaker, date) finds the candidates, so SPEAKERS=1 (every statement by one actor, ~300 a day) is the
+// worst case.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
@@ -16,6 +21,7 @@ import pg from 'pg';
 import { BENCH_DATABASE_URL, withDatabase } from './lib.js';
 
 const N = Number(process.env.N ?? 100_000);
+const SPEAKERS = Number(process.env.SPEAKERS ?? 200);
 const POST_N = Number(process.env.POST_N ?? 2000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 10);
 const TARGETS = (process.env.TARGETS ?? 'postgres pglite').split(/\s+/).filter(Boolean);
@@ -41,11 +47,11 @@ async function generate(path: string, n: number, offset = 0) {
   for (let i = offset; i < offset + n; i++) {
     const line = {
       type: 'statement',
-      speaker: 'bench-speaker',
+      speaker: `bench-speaker-${i % SPEAKERS}`,
       text: `Statement number ${i}, as quoted by the outlet, with enough words to look like a real quote from a leader.`,
       language: 'en',
       kind: 'direct_quote',
-      saidOn: `2024-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`,
+      saidOn: new Date(Date.UTC(2020, 0, 1 + ((i * 7919) % 1826))).toISOString().slice(0, 10),
       tags: ['bench'],
       citations: [
         {
@@ -133,7 +139,7 @@ async function postLoop(): Promise<number> {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}`, 'change-reason': 'bench post' },
           body: JSON.stringify({
-            speaker: 'bench-speaker',
+            speaker: `bench-speaker-${i % SPEAKERS}`,
             text: `Posted statement ${i}, one request each.`,
             language: 'en',
             kind: 'direct_quote',
@@ -183,12 +189,16 @@ async function start(target: string): Promise<ChildProcess> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const res = await fetch(`http://127.0.0.1:${PORT}/actors`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}`, 'change-reason': 'bench' },
-    body: JSON.stringify({ slug: 'bench-speaker', name: 'Bench Speaker', kind: 'person' }),
-  });
-  if (res.status !== 201) throw new Error(`could not create the bench speaker: ${res.status} ${await res.text()}`);
+  // The speakers, through the import itself.
+  const actors = join(work, 'actors.ndjson');
+  const out = createWriteStream(actors);
+  for (let k = 0; k < SPEAKERS; k++)
+    out.write(`${JSON.stringify({ type: 'actor', slug: `bench-speaker-${k}`, name: `Bench Speaker ${k}`, kind: 'person' })}\n`);
+  out.end();
+  await once(out, 'finish');
+  const res = await postFile(actors);
+  if (res.status !== 200 || res.body.created !== SPEAKERS)
+    throw new Error(`could not create the speakers: ${res.status} ${JSON.stringify(res.body)}`);
   return child;
 }
 
@@ -236,4 +246,6 @@ try {
   rmSync(work, { recursive: true, force: true });
   if (TARGETS.includes('postgres')) await admin(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
 }
-console.log(`\n${N} statements with one citation each (sources inline by URL, 50 distinct):\n${rows.join('\n')}`);
+console.log(
+  `\n${N} statements by ${SPEAKERS} speakers with one citation each (sources inline by URL, 50 distinct):\n${rows.join('\n')}`,
+);

@@ -100,7 +100,7 @@ export const MAX_FAILURES = 1000;
 // An import may take minutes; a request's write gets 20 s.
 const IMPORT_TIMEOUT_MS = 60 * 60_000;
 // Caches of references (slugs, source keys, ids) are dropped past this many entries.
-const CACHE_LIMIT = 200_000;
+const CACHE_LIMIT = 50_000;
 
 const zeroCounts = (): Counts => ({ created: 0, updated: 0, unchanged: 0, failed: 0 });
 const zeroTypes = () => Object.fromEntries(RECORD_TYPES.map((t) => [t, zeroCounts()])) as Record<RecordType, Counts>;
