@@ -1,7 +1,7 @@
 // Vitest's global setup: migrates (and seeds) once per run what every test file then gets a copy of
 // (see ./database.ts). Booting a database, migrating it and seeding it took most of each file's time.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -24,9 +24,14 @@ declare module 'vitest' {
   }
 }
 
-// Names unique to the run, so that two runs on one server (CI and a developer) never touch each other's.
+// Names unique to the run, so that two runs on one server (CI and a developer) never touch each other's. The
+// run id starts with its start time (seconds, base 36), which lets a later run drop what a killed one left.
 const templatePrefix = (runId: string) => `attest_tpl_${runId}_`;
 export const copyPrefix = (runId?: string) => (runId ? `attest_test_${runId}_` : 'attest_test_');
+const newRunId = () => `${Math.floor(Date.now() / 1000).toString(36)}_${randomBytes(4).toString('hex')}`;
+const runStartedAt = (datname: string) => /^attest_(?:tpl|test)_([0-9a-z]+)_[0-9a-f]{8}_/.exec(datname)?.[1];
+/** No run lasts this long (CI stops one at 90 minutes): a run's databases older than this were left by a killed run. */
+const STALE_AFTER_S = 6 * 3600;
 
 export default async function setup(project: TestProject) {
   // Vitest runs this file through Vite's module runner, where the migration engine's loader cannot work
@@ -40,6 +45,12 @@ export default async function setup(project: TestProject) {
 }
 
 export async function pgliteTemplates() {
+  // What a killed run left behind (some 100 MB each).
+  for (const name of await readdir(tmpdir())) {
+    const old =
+      name.startsWith('attest-templates-') && Date.now() - (await stat(join(tmpdir(), name))).mtimeMs > STALE_AFTER_S * 1000;
+    if (old) await rm(join(tmpdir(), name), { recursive: true, force: true });
+  }
   const dir = await mkdtemp(join(tmpdir(), 'attest-templates-'));
   const teardown = () => rm(dir, { recursive: true, force: true });
   try {
@@ -71,7 +82,8 @@ async function dump(db: Database) {
 }
 
 export async function postgresTemplates(serverUrl: string) {
-  const runId = randomBytes(6).toString('hex');
+  await dropStaleDatabases(serverUrl);
+  const runId = newRunId();
   const templates = {
     kind: 'postgres' as const,
     runId,
@@ -107,6 +119,20 @@ export async function postgresTemplates(serverUrl: string) {
   } catch (e) {
     await teardown();
     throw e;
+  }
+}
+
+async function dropStaleDatabases(serverUrl: string) {
+  const rows = await adminQuery<{ datname: string }>(
+    serverUrl,
+    "SELECT datname FROM pg_database WHERE starts_with(datname, 'attest_tpl_') OR starts_with(datname, 'attest_test_')",
+  );
+  const now = Date.now() / 1000;
+  for (const { datname } of rows) {
+    const started = runStartedAt(datname);
+    if (started && now - parseInt(started, 36) > STALE_AFTER_S) {
+      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    }
   }
 }
 
