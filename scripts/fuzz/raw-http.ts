@@ -28,7 +28,10 @@ export interface RawResponse {
   ms: number;
   /** What went wrong when no complete answer came back (timeout, reset, unparsable). */
   error?: string;
-  /** The connection was closed before the whole request was sent (a server that stopped reading). */
+  /**
+   * The server stopped reading the request: the connection closed before all of it was sent, or the end of
+   * an answer to a large body it did not read was lost.
+   */
   unsent?: boolean;
 }
 
@@ -80,7 +83,17 @@ export function send(hostname: string, port: number, req: RawRequest, timeoutMs:
       // An answer without a length ends when the connection does.
       const complete = parsed.complete || (closed && parsed.untilClose && !error);
       const failure = complete ? undefined : (error ?? socketError ?? 'answer cut short');
-      resolve({ status: parsed.status, headers: parsed.headers, body: parsed.body, ms, error: failure, unsent });
+      // A server that answers without reading a large body closes with the body's end still arriving; the
+      // reset that follows can make the kernel drop the end of the answer. Not the server's doing.
+      const dropped = !complete && closed && !error && (req.body?.length ?? 0) >= 64 * 1024;
+      resolve({
+        status: parsed.status,
+        headers: parsed.headers,
+        body: parsed.body,
+        ms,
+        error: failure,
+        unsent: unsent || dropped,
+      });
     };
     const timer = setTimeout(() => finish(`no complete answer within ${timeoutMs} ms`), timeoutMs);
     socket.on('connect', () => {
