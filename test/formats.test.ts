@@ -118,3 +118,30 @@ describe('CSV and NDJSON from list URLs', () => {
     expect(changes[0]).toMatchObject({ action: 'create', revision: 1 });
   });
 });
+
+describe('refusals before a stream starts', () => {
+  it('answers a bad cursor or filter in CSV and NDJSON with a 400 problem, not a 200 cut short', async () => {
+    for (const url of [
+      '/statements?format=csv&cursor=bm9wZQ',
+      '/figures?format=ndjson&from=2024-13',
+      '/statements?format=csv&sort=relevance',
+    ]) {
+      const res = await ctx.api.get(url).expect(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+  });
+
+  it('counts a search that mixes OR and an exclusion', async () => {
+    const res = await ctx.api.get(`/statements?total=true&q=${encodeURIComponent('"gaza" -"zionist" OR genocide')}`).expect(200);
+    expect(res.body.total).toBe(res.body.data.length);
+  });
+
+  it('refuses impossible times in since and asOf', async () => {
+    for (const since of ['2024-02-30T00:00:00Z', '0000-01-01T00:00:00Z']) {
+      const res = await ctx.api.get(`/changes?since=${since}`).expect(400);
+      expect(fieldsOf(res.body)).toEqual(['since']);
+    }
+    const asOf = await ctx.api.get(`/figures/${EXAMPLE_IDS.figure}?asOf=0000-01-01T00:00:00Z`).expect(400);
+    expect(fieldsOf(asOf.body)).toEqual(['asOf']);
+  });
+});

@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.js';
 import { UUID } from '../core/ids.js';
+import { parsePartialDate } from '../core/partial-date.js';
 import { ProblemError, invalidField, notFound } from '../core/problems.js';
 import { RECORDS, type Resource } from '../writes/records.js';
 
@@ -128,7 +129,11 @@ export async function recordHistory(db: Database, resource: Resource, id: string
 function feedPosition(since: string | undefined): { txid: string; seq: string } | { at: string } | undefined {
   if (since === undefined) return undefined;
   if (/^\d{4}-\d{2}-\d{2}T/.test(since)) {
-    if (Number.isNaN(Date.parse(since))) throw invalidField('query', 'since', 'is not an RFC 3339 time');
+    // The calendar date checked by itself: Date.parse rolls 2024-02-30 over into March, and
+    // PostgreSQL has no year 0.
+    if (Number.isNaN(Date.parse(since)) || !parsePartialDate(since.slice(0, 10)) || since.startsWith('0000')) {
+      throw invalidField('query', 'since', 'is not an RFC 3339 time');
+    }
     return { at: since };
   }
   const m = /^(\d{1,19})\.(\d{1,19})$/.exec(since);

@@ -71,11 +71,22 @@ export async function sendList<Q extends { limit: number; cursor?: string }, P e
     if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
     if (out.destroyed) throw new Error('client went away');
   };
+  // The first page is read before anything is sent, so that a refused cursor or filter is still a
+  // 400 problem rather than a 200 cut short.
+  let begun = false;
+  let started!: () => void;
+  let refused!: (err: unknown) => void;
+  const firstPage = new Promise<void>((resolve, reject) => {
+    started = resolve;
+    refused = reject;
+  });
   void readSnapshot(db, async (snapshot) => {
-    if (format === 'csv') await send(`${cols.map((c) => csvCell(c.name, false)).join(',')}\r\n`);
     let cursor = query.cursor;
-    do {
-      const page = await source.page(snapshot, query, onePage ? query.limit : STREAM_PAGE, cursor);
+    let page = await source.page(snapshot, query, onePage ? query.limit : STREAM_PAGE, cursor);
+    begun = true;
+    started();
+    if (format === 'csv') await send(`${cols.map((c) => csvCell(c.name, false)).join(',')}\r\n`);
+    for (;;) {
       let chunk = '';
       for (const record of page.data) {
         chunk +=
@@ -85,12 +96,16 @@ export async function sendList<Q extends { limit: number; cursor?: string }, P e
       }
       await send(chunk);
       cursor = page.nextCursor ?? undefined;
-    } while (cursor && !onePage);
+      if (!cursor || onePage) break;
+      page = await source.page(snapshot, query, STREAM_PAGE, cursor);
+    }
     out.end();
   }).catch((err: unknown) => {
+    if (!begun) return refused(err);
     req.log.error({ err }, 'streaming a list failed');
     out.destroy(err as Error);
   });
+  await firstPage;
 
   const date = new Date().toISOString().slice(0, 10);
   const [type, ext] = format === 'csv' ? ['text/csv; charset=utf-8', 'csv'] : ['application/x-ndjson; charset=utf-8', 'ndjson'];

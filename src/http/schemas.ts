@@ -40,7 +40,11 @@ export const DayString = z
   .refine((s) => parsePartialDate(s) !== undefined, 'is not a calendar date')
   .meta({ example: '2023-10-07' });
 
-export const Timestamp = z.iso.datetime({ offset: true }).meta({ example: '2024-03-31T09:00:00Z' });
+export const Timestamp = z.iso
+  .datetime({ offset: true })
+  // PostgreSQL, like the Gregorian calendar, has no year 0.
+  .refine((t) => !t.startsWith('0000'), 'is before the year 1')
+  .meta({ example: '2024-03-31T09:00:00Z' });
 
 export const Text = (max: number) => z.string().trim().min(1).max(max);
 

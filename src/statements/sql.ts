@@ -131,13 +131,16 @@ export function splitSearch(q: string): { positive: string; excluded: string[]; 
 export function matchSql(p: Params, q: string): { where: string; query: string } {
   const query = p.add(q);
   const { positive, excluded, or } = splitSearch(q);
-  // Rank and highlights need only the words wanted: excluded ones are absent from every match.
-  const wantedQuery = excluded.length && positive ? p.add(positive) : query;
-  const where: string[] = [];
   // The superset holds only for the words wanted: with `a OR -b`, or when a language drops every
   // wanted word as a stopword while the exclusions remain, a row can match having none of them.
   // The second condition is constant, so PostgreSQL folds it away when planning.
-  if (positive && !(or && excluded.length)) {
+  const prefilter = positive && !(or && excluded.length);
+  // Rank and highlights need only the words wanted: excluded ones are absent from every match. A
+  // parameter of their own only where the conditions use it too, since a count reuses the conditions
+  // and their parameters, and PostgreSQL refuses a parameter that nothing uses.
+  const wantedQuery = excluded.length && prefilter ? p.add(positive) : query;
+  const where: string[] = [];
+  if (prefilter) {
     const every = (f: (c: string) => string, op: string) => TS_CONFIGS.map(f).join(op);
     const guard = excluded.length
       ? ` OR ${every((c) => `numnode(websearch_to_tsquery('${c}', ${wantedQuery})) = 0`, ' OR ')}`
