@@ -67,16 +67,20 @@ async function generate(path: string, n: number, offset = 0) {
   await once(out, 'finish');
 }
 
+/** The server's resident memory now, in MB. */
+function rss(child: ChildProcess): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0; // gone
+  }
+}
+
 /** The server's resident memory, sampled every 100 ms while `work` runs: the peak, in MB. */
 async function peakMemory<T>(child: ChildProcess, work: () => Promise<T>): Promise<[T, number]> {
   let peak = 0;
   const sample = () => {
-    try {
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
-      peak = Math.max(peak, kb / 1024);
-    } catch {
-      // gone
-    }
+    peak = Math.max(peak, rss(child));
   };
   sample();
   const timer = setInterval(sample, 100);
@@ -214,6 +218,7 @@ try {
   for (const target of TARGETS) {
     const child = await start(target);
     try {
+      const idle = rss(child);
       t = performance.now();
       const [first, mem1] = await peakMemory(child, () => postFile(file));
       const s1 = (performance.now() - t) / 1000;
@@ -231,12 +236,13 @@ try {
       const line = (what: string, n: number, s: number, mem: number, unit = 'statements') =>
         `  ${target.padEnd(9)} ${what.padEnd(34)} ${String(n).padStart(7)} ${unit} in ${s.toFixed(1).padStart(5)} s: ${(n / s).toFixed(0).padStart(6)}/s, server peak RSS ${mem.toFixed(0)} MB`;
       rows.push(
+        `  ${target.padEnd(9)} server RSS before the import: ${idle.toFixed(0)} MB`,
         line('POST /import (new)', N, s1, mem1),
         line('POST /import again (all unchanged)', N, s2, mem2),
         line('GET /export', exported.lines, s3, mem3, 'lines     '),
         `  ${target.padEnd(9)} ${'POST /statements, one each'.padEnd(34)} ${String(POST_N).padStart(7)} statements, ${CONCURRENCY} in flight: ${posts.toFixed(0)}/s`,
       );
-      console.log(rows.slice(-4).join('\n'));
+      console.log(rows.slice(-5).join('\n'));
     } finally {
       child.kill('SIGTERM');
       await once(child, 'exit');

@@ -262,7 +262,7 @@ async function runImport(p: Parsed): Promise<number> {
 function summary(r: Report, name: string, seconds: number): string {
   const verb = r.dryRun ? 'Checked (dry run, nothing written)' : r.written ? 'Imported' : 'Nothing imported from';
   const out = [
-    `${verb} ${name}: ${fmt(r.lines)} lines in ${duration(seconds)} (${fmt(r.lines / Math.max(seconds, 0.001))} lines/s).`,
+    `${verb} ${name}: ${fmt(r.lines)} lines in ${duration(seconds)}${seconds >= 1 ? ` (${fmt(r.lines / seconds)} lines/s)` : ''}.`,
     `  ${fmt(r.created)} created, ${fmt(r.updated)} updated, ${fmt(r.unchanged)} unchanged, ${fmt(r.failed)} failed`,
   ];
   for (const [type, c] of Object.entries(r.types)) {

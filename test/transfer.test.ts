@@ -315,6 +315,17 @@ describe('POST /import', () => {
   });
 });
 
+describe('text that cannot be stored as sent', () => {
+  it('refuses a body that is not UTF-8 (a Latin-1 CSV), naming the line, and a NUL in a field', async () => {
+    const latin1 = Buffer.concat([Buffer.from('name,kind\nJos'), Buffer.from([0xe9]), Buffer.from(' Person,person\n')]);
+    const res = await ctx.api.post('/import?type=actor').set('content-type', 'text/csv').send(latin1).expect(400);
+    expect(res.body.errors).toEqual([{ in: 'line 2', field: '(line)', message: 'is not UTF-8 text' }]);
+    expect(res.body.detail).toMatch(/Save the file as UTF-8/);
+    const nul = await importNdjson('{"type":"actor","name":"A\\u0000B","kind":"person"}\n').expect(400);
+    expect(nul.body.errors).toEqual([{ in: 'line 1', field: 'name', message: expect.stringMatching(/NUL/) }]);
+  });
+});
+
 describe('POST /import of CSV', () => {
   it('imports actors from the columns of GET /actors?format=csv, and the list downloaded as CSV imports back unchanged', async () => {
     const body =

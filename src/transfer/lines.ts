@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash, randomFillSync } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -81,6 +82,8 @@ export async function spool(body: NodeJS.ReadableStream, maxBytes: number): Prom
   let bytes = 0;
   let newlines = 0;
   let last = 0x0a;
+  // Bytes of a character cut by the end of the previous chunk, checked with the next one.
+  let carry = Buffer.alloc(0);
   const count = new Transform({
     transform(chunk: Buffer, _enc, done) {
       bytes += chunk.length;
@@ -90,9 +93,20 @@ export async function spool(body: NodeJS.ReadableStream, maxBytes: number): Prom
         );
         return;
       }
+      const text = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      const cut = incompleteTail(text);
+      const whole = text.subarray(0, text.length - cut);
+      if (!isUtf8(whole)) {
+        done(notUtf8(newlines + 1 + lineOfInvalid(whole)));
+        return;
+      }
+      carry = Buffer.from(text.subarray(text.length - cut));
       for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) newlines++;
       if (chunk.length) last = chunk[chunk.length - 1];
       done(null, chunk);
+    },
+    flush(done) {
+      done(carry.length ? notUtf8(newlines + 1) : null);
     },
   });
   const dispose = () => rm(dir, { recursive: true, force: true });
@@ -103,6 +117,41 @@ export async function spool(body: NodeJS.ReadableStream, maxBytes: number): Prom
     throw err;
   }
   return { path, bytes, lines: newlines + (last === 0x0a ? 0 : 1), dispose };
+}
+
+/**
+ * Text is refused, never stored altered: a body that is not UTF-8 (a CSV saved as Latin-1 or
+ * Windows-1252, say) would otherwise have its letters replaced by U+FFFD.
+ */
+const notUtf8 = (line: number) =>
+  new ProblemError(
+    'validation-failed',
+    `Line ${line} is not UTF-8 text. Save the file as UTF-8 (in a spreadsheet, "CSV UTF-8") and send it again.`,
+    { errors: [{ in: `line ${line}`, field: '(line)', message: 'is not UTF-8 text' }] },
+  );
+
+/** How many bytes at the end of `b` start a character that continues past it (0 to 3). */
+function incompleteTail(b: Buffer): number {
+  for (let k = 1; k <= Math.min(3, b.length); k++) {
+    const byte = b[b.length - k];
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return need > k ? k : 0;
+  }
+  return 0;
+}
+
+/** The index (0-based) among the lines of `b` of the first line that is not UTF-8. */
+function lineOfInvalid(b: Buffer): number {
+  let line = 0;
+  let start = 0;
+  for (;;) {
+    const nl = b.indexOf(0x0a, start);
+    const end = nl === -1 ? b.length : nl;
+    if (!isUtf8(b.subarray(start, end)) || nl === -1) return line;
+    line++;
+    start = nl + 1;
+  }
 }
 
 const pool = Buffer.alloc(16 * 256);
