@@ -14,8 +14,6 @@ import { ExportLine, ExportQuery, ImportHeaders, ImportLine, ImportQuery, Import
 
 /** Largest body an import takes (it is spooled to a temporary file, not held in memory). */
 const MAX_IMPORT_BYTES = 2 * 2 ** 30;
-// An export to a slow client waits on the socket inside its snapshot; the pool's idle limit (15 s) would cut it.
-const EXPORT_IDLE_MS = 10 * 60_000;
 
 const MEDIA_TYPES = ['application/x-ndjson', 'application/ndjson', 'text/csv'];
 
@@ -64,9 +62,6 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
         if (out.destroyed) throw new Error('client went away');
       };
       void readSnapshot(app.db, async (snapshot) => {
-        if (snapshot.kind === 'postgres' && snapshot !== app.db) {
-          await snapshot.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [String(EXPORT_IDLE_MS)]);
-        }
         await writeExport(snapshot, send, req.query.history);
         out.end();
       }).catch((err: unknown) => {
