@@ -172,7 +172,9 @@ describe('discrepancies over many figures of one metric', () => {
     expect(answers.every((a) => a.found === 20 && a.more)).toBe(true);
     // Bounded work per call: 12 of them, one after the other on PGlite's single connection, in seconds.
     expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(20_000);
-    expect(healthMs).toBeLessThan(2000);
+    // Responsive, not stalled (the unbounded query held every request 15-48 s). Generous, since the machine
+    // running the suite may be shared: a CI run measured 2.6 s at a load average of 15 on 2 cores.
+    expect(healthMs).toBeLessThan(5000);
   }, 60_000);
 
   it('refuses a cursor of another list or a damaged one', async () => {

@@ -54,11 +54,14 @@ const gone = (r: RevisionRow) =>
     { link: `<${historyUrl(r.resource, r.record_id)}>; rel="version-history"` },
   );
 
-/** The record as it read at `at`: its last revision up to then. */
+/**
+ * The record as it read at `at`: its last revision up to then. Times are compared to the millisecond,
+ * as history shows them, so that a revision's own `at` finds it.
+ */
 export async function recordAsOf(db: Database, resource: Resource, id: string, at: string) {
   if (!UUID.test(id)) throw notFound(resource, id);
   const [row] = await db.query<RevisionRow>(
-    `SELECT ${COLUMNS} FROM revisions WHERE resource = $1 AND record_id = $2::uuid AND revision IS NOT NULL AND at <= $3::timestamptz
+    `SELECT ${COLUMNS} FROM revisions WHERE resource = $1 AND record_id = $2::uuid AND revision IS NOT NULL AND date_trunc('milliseconds', at) <= $3::timestamptz
      ORDER BY revision DESC LIMIT 1`,
     [resource, id.toLowerCase(), at],
   );
