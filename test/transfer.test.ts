@@ -119,6 +119,9 @@ describe('GET /export', () => {
     const rev = revisions.find((r) => r.id === EXAMPLE_IDS.statement)!;
     expect(rev).toMatchObject({ resource: 'statement', revision: 1, action: 'create', by: 'seed' });
     expect((rev.record as { id: string }).id).toBe(EXAMPLE_IDS.statement);
+    // Imported back, the records are unchanged and the revisions are counted, not restored.
+    const res = await importNdjson(toNdjson(lines)).expect(200);
+    expect(res.body).toMatchObject({ created: 0, unchanged: records.length, revisionsSkipped: revisions.length });
   });
 
   it('answers 400 for unknown query parameters, on export and on import', async () => {
