@@ -142,7 +142,9 @@ describe('discrepancies over many figures of one metric', () => {
       (b) => (b.data as Pair[]).map(pairKey),
     );
     expect(pages).toBeGreaterThan(1);
-    expect(cutShort).toBeGreaterThan(0);
+    // The crowded metric's ids are random, so whether a page fills before the pair budget runs out
+    // depends on their order (seen both ways on PostgreSQL); the spread metric always exceeds the figure budget.
+    if (metric === 'bounded_spread') expect(cutShort).toBeGreaterThan(0);
     expect([...found].sort()).toEqual(expected);
     expect(new Set(found).size).toBe(found.length);
     expect(slowest).toBeLessThan(3000);

@@ -195,7 +195,13 @@ describe('the change feed', () => {
     expect(first.data[0]).toMatchObject({ action: 'create', revision: 1, by: 'seed' });
     const f = await createFigure();
     const [{ at }] = await history(`/figures/${f.id}`);
-    const fromTime = await changesSince(at);
+    // A change shows once every transaction older than it has ended, in any database of the server
+    // (transaction ids are cluster-wide): other test files write beside this one, so poll.
+    let fromTime = await changesSince(at);
+    for (let i = 0; i < 50 && !fromTime.data.some((c: { id: string }) => c.id === f.id); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      fromTime = await changesSince(at);
+    }
     expect(fromTime.data.some((c: { id: string }) => c.id === f.id)).toBe(true);
     expect(fromTime.data.every((c: { at: string }) => c.at >= at)).toBe(true);
   });
