@@ -305,6 +305,28 @@ function describeRequest(r: RawRequest): { method: string; target: string; body:
 
 // ---- The run ----------------------------------------------------------------------------------------------
 
+/**
+ * In process, an error nothing awaited would end a real server (Node exits on an unhandled rejection).
+ * Here it is recorded with the cases in flight, the run goes on, and the run fails.
+ */
+const crashes: { error: string; inFlight: number[] }[] = [];
+const inFlight = new Set<number>();
+const crashed = (err: unknown) => {
+  const e = err as Error;
+  const where = e?.stack
+    ?.split('\n')
+    .find((l) => l.includes('/src/') && !l.includes('node_modules'))
+    ?.trim();
+  crashes.push({
+    error: `${e?.name ?? 'Error'}: ${short(String(e?.message ?? err).replace(/\s+/g, ' '), 300)}${where ? ` (${where})` : ''}`,
+    inFlight: [...inFlight],
+  });
+};
+if (!args.url) {
+  process.on('unhandledRejection', crashed);
+  process.on('uncaughtException', crashed);
+}
+
 const target = args.url ? remoteTarget(args.url) : await inProcessTarget();
 let exitCode = 0;
 try {
@@ -326,7 +348,9 @@ async function run(t: Target): Promise<number> {
     let failed = 0;
     for (const index of args.case.split(',').map(Number)) {
       const c = gen.make(index, rngFor(SEED, index), ONLY);
+      inFlight.add(index);
       const res = await send(t.host, t.port, c.request, TIMEOUT_MS);
+      inFlight.delete(index);
       const d = describeRequest(c.request);
       console.log(`case ${index} [${c.category}] ${c.op}: ${c.what}`);
       console.log(`${d.method} ${d.target}`);
@@ -338,7 +362,10 @@ async function run(t: Target): Promise<number> {
       if (logs) console.log(`  server log: ${logs.join(' | ')}`);
       if (judge(c, res).failures.length) failed++;
     }
-    return failed ? 1 : 0;
+    // Let a rejection that nothing awaited surface before judging.
+    await new Promise((r) => setTimeout(r, 200));
+    for (const c of crashes) console.log(`server crash: ${c.error} (cases in flight: ${c.inFlight.join(', ')})`);
+    return failed || crashes.length ? 1 : 0;
   }
 
   const opCount = gen.ops.length;
@@ -384,7 +411,9 @@ async function run(t: Target): Promise<number> {
       const index = next++;
       if (index >= COUNT) return;
       const c = gen.make(index, rngFor(SEED, index), ONLY);
+      inFlight.add(index);
       const res = await send(t.host, t.port, c.request, TIMEOUT_MS);
+      inFlight.delete(index);
       const outcome = judge(c, res);
       if (res.unsent && (res.status === 0 || res.error)) unsent++;
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
@@ -484,6 +513,10 @@ async function run(t: Target): Promise<number> {
       console.log(`  #${o.case.index} ${o.res.status} ${o.case.op}: ${o.case.what}`);
     }
   }
+  if (crashes.length) {
+    console.log(`server crashes: ${crashes.length} errors nothing caught (a real server would have exited):`);
+    for (const c of crashes.slice(0, 10)) console.log(`  ${c.error}\n    cases in flight: ${c.inFlight.join(', ')}`);
+  }
   if (unsent) console.log(`(not failures: ${unsent} answers lost or cut while the server was not reading a large body)`);
   console.log(
     `/health: ${health.probes} probes during and after the run, slowest ${health.maxMs.toFixed(0)} ms${healthOk ? '' : `; ${health.bad.length} bad: ${health.bad.slice(0, 5).join(', ')}`}`,
@@ -492,7 +525,9 @@ async function run(t: Target): Promise<number> {
   console.log(
     `machine: load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, on ${availableParallelism()} cores`,
   );
-  console.log(`${passed} passed, ${failed} failed${healthOk ? '' : ', /health failed'}`);
+  console.log(
+    `${passed} passed, ${failed} failed${crashes.length ? `, ${crashes.length} server crashes` : ''}${healthOk ? '' : ', /health failed'}`,
+  );
 
   if (args.report) {
     await writeFile(
@@ -505,6 +540,7 @@ async function run(t: Target): Promise<number> {
           statuses: Object.fromEntries(statuses),
           categories: Object.fromEntries(byCategory),
           health,
+          crashes,
           sweepAccepted: accepted.map((o) => ({ index: o.case.index, op: o.case.op, what: o.case.what, status: o.res.status })),
           failures: failures.map((o) => ({
             index: o.case.index,
@@ -526,5 +562,5 @@ async function run(t: Target): Promise<number> {
     );
     console.log(`report: ${args.report}`);
   }
-  return failed || !healthOk ? 1 : 0;
+  return failed || crashes.length || !healthOk ? 1 : 0;
 }
