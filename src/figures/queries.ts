@@ -97,6 +97,7 @@ export async function listFigures(db: Database, q: FigureListInput) {
     where.push(`EXISTS (SELECT 1 FROM citations c WHERE c.figure_id = f.id AND c.source_id = ${p.add(q.source)}::uuid)`);
 
   const counting = q.total ? countRows(db, 'figures f', [...where], [...p.values]) : undefined;
+  void counting?.catch(() => {}); // awaited below; a refused cursor before then must not leave it unhandled
   const byAsOf = sort.field === 'asOf';
   const page = keyset(p, sort, byAsOf ? 'f.as_of' : 'f.created_at', byAsOf ? 'date' : 'timestamptz', 'f.id', q.cursor);
   where.push(...page.where);
