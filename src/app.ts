@@ -34,6 +34,8 @@ export interface AppOptions {
   trustProxy?: boolean | number | string[];
   /** Origins whose pages may write through a browser (CORS_WRITE_ORIGINS); reads are open to every origin. */
   corsWriteOrigins?: readonly string[];
+  /** Where clients reach the server (PUBLIC_URL), for absolute links; omitted, each request's scheme and host. */
+  publicUrl?: string;
 }
 
 /** Builds the application without listening: the server entry point listens, tests inject. */
@@ -45,6 +47,7 @@ export async function buildApp({
   rateLimit,
   trustProxy = false,
   corsWriteOrigins = [],
+  publicUrl,
 }: AppOptions) {
   const app = Fastify({
     logger,
@@ -65,6 +68,7 @@ export async function buildApp({
     routerOptions: { maxParamLength: 1000 },
   }).withTypeProvider<ZodTypeProvider>();
 
+  app.decorate('publicUrl', publicUrl);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(fastSerializerCompiler);
   // Only JSON bodies are accepted; anything else is a 415, not a string that fails validation.
@@ -96,6 +100,13 @@ export async function buildApp({
   await app.register(transferRoutes);
   await app.register(keyRoutes);
   return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** PUBLIC_URL without its trailing slash, when set. */
+    publicUrl: string | undefined;
+  }
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -28,6 +28,17 @@ export const configSchema = z.object({
     .regex(/^\S+$/, 'must not contain spaces')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /**
+   * The address clients reach Attest at (https://attest.example.org, or with a path prefix behind a
+   * proxy). Absolute links (`Link`) and the OpenAPI document's server use it; without it
+   * they use the request's own scheme and host.
+   */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .refine((v) => !/[?#]/.test(v), 'must not have a query or fragment')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),
   RATE_LIMIT_KEYED_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   TRUST_PROXY: z

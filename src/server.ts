@@ -46,6 +46,7 @@ const app = await buildApp({
   rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE, keyedPerMinute: config.RATE_LIMIT_KEYED_PER_MINUTE },
   trustProxy: config.TRUST_PROXY,
   corsWriteOrigins: config.CORS_WRITE_ORIGINS,
+  publicUrl: config.PUBLIC_URL,
 });
 if (applied.length) app.log.info({ migrations: applied, baseline: await fillBaselineSnapshots(db) }, 'applied migrations');
 // A new embedded database is one that has never recorded a change: keys made with `npm run keys`

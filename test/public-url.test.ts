@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { TEST_ADMIN_KEY } from './helpers/app.js';
+import { useAppWith } from './helpers/app-with.js';
+
+const behindProxy = useAppWith({ publicUrl: 'https://attest.example.org/api' });
+const direct = useAppWith({});
+
+async function twoActors(ctx: typeof direct) {
+  for (const name of ['First Actor', 'Second Actor']) {
+    await ctx.anon
+      .post('/actors')
+      .set('authorization', `Bearer ${TEST_ADMIN_KEY}`)
+      .send({ name, kind: 'person' })
+      .expect(201);
+  }
+}
+
+describe('the next page link', () => {
+  it('is built on PUBLIC_URL when it is set, whatever Host the request named', async () => {
+    await twoActors(behindProxy);
+    const res = await behindProxy.anon.get('/actors?limit=1&sort=name').set('host', 'internal:3000').expect(200);
+    expect(res.headers.link).toBe(
+      `<https://attest.example.org/api/actors?limit=1&sort=name&cursor=${encodeURIComponent(res.body.nextCursor)}>; rel="next"`,
+    );
+  });
+
+  it('is built on the request scheme and host without it', async () => {
+    await twoActors(direct);
+    const res = await direct.anon.get('/actors?limit=1').set('host', 'attest.local:8080').expect(200);
+    expect(res.headers.link).toMatch(/^<http:\/\/attest\.local:8080\/actors\?limit=1&cursor=[^>]+>; rel="next"$/);
+  });
+
+  it('PUBLIC_URL takes an http(s) URL and drops its trailing slash', () => {
+    expect(loadConfig({}).PUBLIC_URL).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://attest.example.org/' }).PUBLIC_URL).toBe('https://attest.example.org');
+    for (const bad of ['attest.example.org', 'ftp://attest.example.org', 'https://a.example/?x=1']) {
+      expect(() => loadConfig({ PUBLIC_URL: bad }), bad).toThrow(/PUBLIC_URL/);
+    }
+  });
+});
