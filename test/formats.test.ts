@@ -117,6 +117,58 @@ describe('CSV and NDJSON from list URLs', () => {
     expect(changes.length).toBeGreaterThan(seedStatements.length);
     expect(changes[0]).toMatchObject({ action: 'create', revision: 1 });
   });
+
+  it('gives a series its points, one figure a row, and discrepancies a row a pair, both figures side by side', async () => {
+    const query = 'metric=killed&reporter=gaza-ministry-of-health';
+    const series = (await ctx.api.get(`/figures/series?${query}`).expect(200)).body;
+    const points = csv((await ctx.api.get(`/figures/series?${query}&format=csv`).expect(200)).text);
+    expect(points.map((p) => p.id)).toEqual(series.points.map((p: { id: string }) => p.id));
+    expect(points.map((p) => Number(p.value))).toEqual(series.points.map((p: { value: number }) => p.value));
+    const streamed = ndjson(
+      (await ctx.api.get(`/figures/series?${query}`).set('accept', 'application/x-ndjson').expect(200)).text,
+    );
+    expect(streamed).toEqual(series.points);
+
+    const pairs = (await ctx.api.get('/figures/discrepancies?window=120').expect(200)).body.data;
+    expect(pairs.length).toBeGreaterThan(0);
+    const res = await ctx.api.get('/figures/discrepancies?window=120&format=csv').expect(200);
+    expect(res.headers['content-disposition']).toMatch(/filename="figure-discrepancies-/);
+    const rows = csv(res.text);
+    expect(rows).toHaveLength(pairs.length);
+    rows.forEach((row, i) => {
+      expect(row).toMatchObject({
+        metric: pairs[i].metric,
+        difference: String(pairs[i].difference),
+        boundsOverlap: String(pairs[i].boundsOverlap),
+        'figures.0.id': pairs[i].figures[0].id,
+        'figures.1.id': pairs[i].figures[1].id,
+        'figures.1.value': String(pairs[i].figures[1].value),
+        'figures.0.reporter.slug': pairs[i].figures[0].reporter?.slug ?? '',
+      });
+    });
+    expect(ndjson((await ctx.api.get('/figures/discrepancies?window=120&format=ndjson').expect(200)).text)).toEqual(pairs);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('declares CSV and NDJSON on every list that takes format=, NDJSON lines as the list records', async () => {
+    const doc = (await ctx.api.get('/openapi.json').expect(200)).body;
+    const lists: string[] = [];
+    for (const [path, item] of Object.entries<
+      Record<
+        string,
+        { parameters?: { name: string }[]; responses: Record<string, { content: Record<string, { schema: { $ref?: string } }> }> }
+      >
+    >(doc.paths)) {
+      const op = item.get;
+      if (!op?.parameters?.some((p) => p.name === 'format')) continue;
+      lists.push(path);
+      const content = op.responses['200'].content;
+      expect(Object.keys(content).sort(), path).toEqual(['application/json', 'application/x-ndjson', 'text/csv']);
+      expect(content['application/x-ndjson'].schema.$ref, path).toMatch(/^#\/components\/schemas\//);
+    }
+    expect(lists).toEqual(expect.arrayContaining(['/statements', '/figures/series', '/figures/discrepancies', '/changes']));
+  });
 });
 
 describe('refusals before a stream starts', () => {

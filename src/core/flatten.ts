@@ -6,7 +6,7 @@ import { parsePartialDate, periodEnd } from './partial-date.js';
  * columns are the same on every request and documented by the schema itself.
  * Nested objects become dotted names (`speaker.slug`); lists join their values
  * with LIST_SEPARATOR, keeping positions (an empty cell part for a null), and
- * get a `.count` column. A partial date (`2024-03`) keeps its text and gains
+ * get a `.count` column; a tuple's members are numbered (`figures.0.value`). A partial date (`2024-03`) keeps its text and gains
  * its first and last day as ISO dates, which pandas and R read as dates.
  */
 export const LIST_SEPARATOR = ' | ';
@@ -44,15 +44,19 @@ function deref(node: unknown, root: Json): Json {
   return n;
 }
 
+const TUPLE_INDEX = /^\d+$/;
+
 /** Values at a path, through any lists on the way: one value, or a list of them. */
 function valuesAt(record: unknown, path: string[]): { list: boolean; values: unknown[] } {
   let current: unknown[] = [record];
   let list = false;
-  for (const key of path) {
+  for (const [i, key] of path.entries()) {
     const next: unknown[] = [];
+    // A tuple's members are columns of their own (`figures.0.value`), not a joined list.
+    const tuple = TUPLE_INDEX.test(path[i + 1] ?? '');
     for (const v of current) {
-      const child = isObject(v) ? v[key] : undefined;
-      if (Array.isArray(child)) {
+      const child = Array.isArray(v) && TUPLE_INDEX.test(key) ? v[Number(key)] : isObject(v) ? v[key] : undefined;
+      if (Array.isArray(child) && !tuple) {
         list = true;
         next.push(...child);
       } else next.push(child);
@@ -90,6 +94,10 @@ export function columnsOf(schema: z.ZodType): Column[] {
     const name = path.join('.');
     if (n.type === 'object' && isObject(n.properties)) {
       for (const [key, child] of Object.entries(n.properties)) walk(child, [...path, key]);
+      return;
+    }
+    if (n.type === 'array' && Array.isArray(n.prefixItems)) {
+      n.prefixItems.forEach((item, i) => walk(item, [...path, String(i)]));
       return;
     }
     if (n.type === 'array') {

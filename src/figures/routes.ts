@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { crudOperations } from '../http/crud.js';
 import { pageEnvelope } from '../core/pagination.js';
 import { withNextLink } from '../http/link.js';
-import { sendList } from '../http/formats.js';
+import { chosenFormat, sendList } from '../http/formats.js';
 import { figureDiscrepancies, figureSeries, latestFigures } from './analysis.js';
 import { errors, idParams } from '../http/schemas.js';
 import { EXAMPLE_IDS } from '../seed/ids.js';
@@ -19,6 +19,8 @@ import {
   LatestQuery,
   Series,
   SeriesQuery,
+  type DiscrepancyInput,
+  type SeriesInput,
 } from './schemas.js';
 
 const tags = ['Figures'];
@@ -36,7 +38,19 @@ export const figureRoutes: FastifyPluginAsync = async (app) => {
       querystring: SeriesQuery,
       response: { 200: Series, ...errors(400) },
     },
-    handler: async (req, reply) => withNextLink(req, reply, await figureSeries(app.db, req.query)),
+    // CSV and NDJSON carry the points, one figure a row; JSON keeps the series' envelope.
+    handler: async (req, reply) => {
+      if (chosenFormat(req) === 'json') return withNextLink(req, reply, await figureSeries(app.db, req.query));
+      await sendList(req, reply, app.db, {
+        name: 'figure-series',
+        item: Figure,
+        page: async (db, q: SeriesInput, limit, cursor) => {
+          const series = await figureSeries(db, { ...q, limit, cursor });
+          return { data: series.points, nextCursor: series.nextCursor };
+        },
+      });
+      return reply;
+    },
   });
 
   r.get('/figures/latest', {
@@ -65,7 +79,12 @@ export const figureRoutes: FastifyPluginAsync = async (app) => {
       querystring: DiscrepancyQuery,
       response: { 200: pageEnvelope(Discrepancy), ...errors(400) },
     },
-    handler: async (req, reply) => withNextLink(req, reply, await figureDiscrepancies(app.db, req.query)),
+    handler: (req, reply) =>
+      sendList(req, reply, app.db, {
+        name: 'figure-discrepancies',
+        item: Discrepancy,
+        page: (db, q: DiscrepancyInput, limit, cursor) => figureDiscrepancies(db, { ...q, limit, cursor }),
+      }),
   });
 
   const figures = crudOperations(app, {

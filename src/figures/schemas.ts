@@ -162,6 +162,7 @@ export const SeriesQuery = z.strictObject({
     .default(100)
     .describe(`Points per page, 1 to ${SERIES_MAX_LIMIT}.`),
   cursor: pageQuery.cursor,
+  ...formatParams,
 });
 
 export const Series = z

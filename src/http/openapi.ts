@@ -3,6 +3,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { describeContract } from './openapi-contract.js';
+import { baseUrl } from './link.js';
 import { tidyDocument } from './openapi-tidy.js';
 import { docsSecurity } from './security.js';
 
@@ -20,8 +22,9 @@ export const openapi = fp(async (app: FastifyInstance) => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      // Relative, so Swagger UI and generated clients talk to whichever host serves the document.
-      servers: [{ url: '/', description: 'This server' }],
+      // Absolute, because client generators take it as their base URL. Served at /openapi.json, this
+      // becomes the server's own address (below); docs/openapi.json keeps `npm start`'s default one.
+      servers: [{ url: 'http://127.0.0.1:3000', description: 'A server started with `npm start` on this machine' }],
       info: { title: 'Attest API', version: '0.1.0', description: DESCRIPTION, license: { name: 'MIT', identifier: 'MIT' } },
       components: {
         securitySchemes: {
@@ -45,7 +48,7 @@ export const openapi = fp(async (app: FastifyInstance) => {
       ],
     },
     transform: createJsonSchemaTransform({ skipList: ['/docs', '/docs/*', '/openapi.json'] }),
-    transformObject: (document) => withRateLimitResponses(tidyDocument(jsonSchemaTransformObject(document))),
+    transformObject: (document) => describeContract(withListFormats(withRateLimitResponses(tidyDocument(jsonSchemaTransformObject(document))))),
   });
 
   // Swagger UI in its own context, under its own Content-Security-Policy (src/http/security.ts).
@@ -68,7 +71,12 @@ export const openapi = fp(async (app: FastifyInstance) => {
     });
   });
 
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  // The address this server is reached at (PUBLIC_URL, else the request's scheme and host), so a client
+  // generated from this document works as generated.
+  app.get('/openapi.json', { schema: { hide: true } }, (req) => ({
+    ...app.swagger(),
+    servers: [{ url: baseUrl(req), description: 'This server' }],
+  }));
 });
 
 /** Any operation but the probes may answer 429 (src/http/limits.ts); said once here rather than on every route. */
@@ -83,6 +91,41 @@ function withRateLimitResponses<T extends Record<string, unknown>>(doc: T): T {
   )) {
     if (path === '/health' || path === '/ready') continue;
     for (const op of Object.values(item)) if (op.responses && !op.responses['429']) op.responses['429'] = tooMany;
+  }
+  return doc;
+}
+
+/**
+ * Lists that take `format` (src/http/formats.ts) also answer CSV and NDJSON: said on their 200 response, so
+ * that clients and Swagger UI offer them. NDJSON lines are the records of the JSON page's list.
+ */
+function withListFormats<T extends Record<string, unknown>>(doc: T): T {
+  type Op = {
+    parameters?: { in: string; name: string }[];
+    responses?: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+  };
+  type Schema = { $ref?: string; properties?: Record<string, { items?: unknown }> };
+  const components = ((doc.components as { schemas?: Record<string, Schema> } | undefined)?.schemas ?? {}) as Record<
+    string,
+    Schema
+  >;
+  const resolve = (s: Schema | undefined) => (s?.$ref ? components[s.$ref.split('/').pop()!] : s);
+  for (const item of Object.values((doc.paths ?? {}) as Record<string, Record<string, Op>>)) {
+    for (const op of Object.values(item)) {
+      const ok = op.responses?.['200'];
+      if (!ok?.content || !op.parameters?.some((p) => p.in === 'query' && p.name === 'format')) continue;
+      const page = resolve(ok.content['application/json']?.schema);
+      const record = page?.properties?.data?.items ?? page?.properties?.points?.items ?? {};
+      ok.content['text/csv'] = {
+        schema: {
+          type: 'string',
+          description: 'RFC 4180 CSV with a header row: one row per record, nested fields as dotted columns.',
+        } as Schema,
+      };
+      ok.content['application/x-ndjson'] = {
+        schema: { ...(record as Schema), description: 'One JSON record per line.' } as Schema,
+      };
+    }
   }
   return doc;
 }
