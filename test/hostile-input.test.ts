@@ -78,13 +78,28 @@ describe('text that cannot be stored unchanged', () => {
 
   it.each([
     ['an alias', '/actors', { name: 'Lone Surrogate', kind: 'other', aliases: ['ok', `a${LONE}b`] }, 'aliases.1'],
-    ['a handle', '/actors', { name: 'Lone Surrogate', kind: 'other', handles: [{ platform: 'x', handle: `h${LONE}` }] }, 'handles.0.handle'],
-    ['an external id', '/actors', { name: 'Lone Surrogate', kind: 'other', externalIds: { wikidata: `Q1${LONE}` } }, 'externalIds.wikidata'],
+    [
+      'a handle',
+      '/actors',
+      { name: 'Lone Surrogate', kind: 'other', handles: [{ platform: 'x', handle: `h${LONE}` }] },
+      'handles.0.handle',
+    ],
+    [
+      'an external id',
+      '/actors',
+      { name: 'Lone Surrogate', kind: 'other', externalIds: { wikidata: `Q1${LONE}` } },
+      'externalIds.wikidata',
+    ],
     ['a name (low half)', '/actors', { name: 'Lone \udc00 Surrogate', kind: 'other' }, 'name'],
     ['an author', '/sources', { kind: 'other', title: 'Lone surrogate source', authors: [`A${LONE}`] }, 'authors.0'],
     ['a tag', '/statements', statement({ tags: ['fine', `t${LONE}`] }), 'tags.1'],
     ['a statement’s text', '/statements', statement({ text: `Said ${LONE} this.` }), 'text'],
-    ['a citation’s excerpt', '/statements', statement({ citations: [{ sourceId: EXAMPLE_IDS.source, excerpt: `x${LONE}`, role: 'primary' }] }), 'citations.0.excerpt'],
+    [
+      'a citation’s excerpt',
+      '/statements',
+      statement({ citations: [{ sourceId: EXAMPLE_IDS.source, excerpt: `x${LONE}`, role: 'primary' }] }),
+      'citations.0.excerpt',
+    ],
   ])('refuses a lone surrogate in %s with a 400 naming the field, and stores nothing', async (_, path, payload, field) => {
     const res = await ctx.api.post(path).send(payload);
     const body = expectProblem(res, 400, 'validation-failed');
@@ -125,6 +140,25 @@ describe('text that cannot be stored unchanged', () => {
 const cursorOf = (...parts: string[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
 const ID = '00000000-0000-4000-8000-000000000000';
 
+describe('error answers', () => {
+  it('stays small when a body has thousands of unknown fields or invalid items', async () => {
+    const manyKeys = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`unknown${i}`, i]));
+    const keys = await ctx.api.post('/actors').send({ name: 'Somebody', kind: 'person', ...manyKeys });
+    expect(keys.status).toBe(400);
+    const body = keys.body;
+    expect(keys.text.length).toBeLessThan(4_000);
+    expect(body.errors[0].field).toMatch(/^unknown0, unknown1, .* … and 19980 more$/);
+
+    const items = await ctx.api
+      .post('/actors')
+      .send({ name: 'Somebody', kind: 'person', aliases: Array.from({ length: 100 }, () => 7) });
+    expect(items.status).toBe(400);
+    const itemsBody = items.body;
+    expect(items.text.length).toBeLessThan(8_000);
+    expect(itemsBody.errors.at(-1)).toEqual({ in: 'body', field: '(more)', message: '80 more errors not listed' });
+  });
+});
+
 describe('crafted cursors', () => {
   const lists: [path: string, key: string][] = [
     ['/statements?', '-saidOn'],
@@ -134,7 +168,18 @@ describe('crafted cursors', () => {
     ['/actors?sort=-createdAt&', '-createdAt'],
     ['/sources?sort=title&', 'title'],
   ];
-  const dates = ['2024-02-30', '2023-02-29', '1', 'March 7', '99999-01-01', '0000-01-01', '2024-13-01', '2024-01-01T24:00:00Z', '2024-01-01T10:00:00+99:00', '2024-01-01 10:00'];
+  const dates = [
+    '2024-02-30',
+    '2023-02-29',
+    '1',
+    'March 7',
+    '99999-01-01',
+    '0000-01-01',
+    '2024-13-01',
+    '2024-01-01T24:00:00Z',
+    '2024-01-01T10:00:00+99:00',
+    '2024-01-01 10:00',
+  ];
 
   it.each(lists)('%s answers 400 invalid-cursor for bad dates, NUL, lone surrogates and bad encodings', async (path, key) => {
     const isDate = !['name', 'title'].includes(key);
@@ -291,7 +336,10 @@ describe('search highlights', () => {
     );
     // A long text comes back as fragments, escaped the same way.
     const long = `${'filler words here '.repeat(80)}<b onmouseover=x>quarantined</b> ${'more filler '.repeat(80)}`;
-    const big = await ctx.api.post('/statements').send(statement({ text: long })).expect(201);
+    const big = await ctx.api
+      .post('/statements')
+      .send(statement({ text: long }))
+      .expect(201);
     const again = await ctx.anon.get('/statements?q=quarantined&highlight=true').expect(200);
     const fragment: string = again.body.data.find((s: { id: string }) => s.id === big.body.id).highlight.text;
     expect(fragment).toContain('&lt;b onmouseover=x&gt;<mark>quarantined</mark>&lt;/b&gt;');

@@ -16,17 +16,31 @@ const FASTIFY_CODES: Record<string, ProblemCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-body',
 };
 
+// A hostile body can carry 50,000 unknown keys or invalid items: the answer names enough of them to
+// act on, and stays small.
+const MAX_FIELD_ERRORS = 20;
+const MAX_NAMED_KEYS = 20;
+const MAX_NAME = 100;
+const clip = (name: string) => (name.length > MAX_NAME ? `${name.slice(0, MAX_NAME)}…` : name);
+const andMore = (shown: number, all: number) => (all > shown ? ` … and ${all - shown} more` : '');
+
 function fieldErrors(err: FastifyError): FieldError[] {
   const where = CONTEXT_NAMES[err.validationContext ?? ''] ?? err.validationContext ?? 'request';
-  return (err.validation ?? []).map((v) => {
-    const field = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const all = err.validation ?? [];
+  const errors = all.slice(0, MAX_FIELD_ERRORS).map((v) => {
+    const field = clip(v.instancePath.replace(/^\//, '').replaceAll('/', '.'));
     const keys = (v.params as { keys?: string[] } | undefined)?.keys;
     // zod reports unknown keys on the parent object; name each key instead.
     if (v.keyword === 'unrecognized_keys' && keys?.length) {
-      return { in: where, field: keys.map((k) => (field ? `${field}.${k}` : k)).join(', '), message: 'unknown field' };
+      const named = keys.slice(0, MAX_NAMED_KEYS).map((k) => clip(field ? `${field}.${k}` : k));
+      return { in: where, field: named.join(', ') + andMore(named.length, keys.length), message: 'unknown field' };
     }
     return { in: where, field: field || '(root)', message: v.message ?? 'invalid' };
   });
+  if (all.length > errors.length) {
+    errors.push({ in: where, field: '(more)', message: `${all.length - errors.length} more errors not listed` });
+  }
+  return errors;
 }
 
 function toProblem(err: FastifyError): ProblemError | undefined {
