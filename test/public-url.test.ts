@@ -39,3 +39,21 @@ describe('the next page link', () => {
     }
   });
 });
+
+describe("the OpenAPI document's server", () => {
+  // Client generators take the server URL as their base URL: a relative one leaves generated clients
+  // without a host, so the document names the address the client can reach.
+  it('is PUBLIC_URL when it is set, for /openapi.json and for Swagger UI', async () => {
+    for (const url of ['/openapi.json', '/docs/json']) {
+      const res = await behindProxy.anon.get(url).set('host', 'internal:3000').expect(200);
+      expect(res.body.servers, url).toEqual([{ url: 'https://attest.example.org/api', description: 'This server' }]);
+    }
+  });
+
+  it('is the request scheme and host without it', async () => {
+    for (const url of ['/openapi.json', '/docs/json']) {
+      const res = await direct.anon.get(url).set('host', 'attest.local:8080').expect(200);
+      expect(res.body.servers, url).toEqual([{ url: 'http://attest.local:8080', description: 'This server' }]);
+    }
+  });
+});

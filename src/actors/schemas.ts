@@ -4,6 +4,7 @@ import { pageQuery, sortParam } from '../core/pagination.js';
 
 export const ActorKind = z
   .enum(['person', 'organization', 'government', 'armed_group', 'media_outlet', 'other'])
+  .describe('What the actor is: a person, or a body that speaks or reports as one.')
   .meta({ id: 'ActorKind' });
 
 export const Handle = z

@@ -140,7 +140,11 @@ export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Every revision of a citation',
       tags,
       params: CitationParams,
-      querystring: z.strictObject({ limit: pageQuery.limit, cursor: z.string().max(20).optional(), ...formatParams }),
+      querystring: z.strictObject({
+        limit: pageQuery.limit,
+        cursor: z.string().max(20).optional().describe('`nextCursor` from the previous page.'),
+        ...formatParams,
+      }),
       response: { 200: pageEnvelope(HistoryEntry), ...errors(400, 404) },
     },
     handler: (req, reply) =>

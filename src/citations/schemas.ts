@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Text, Timestamp, Uuid } from '../http/schemas.js';
+import { EXAMPLE_IDS } from '../seed/ids.js';
 import { SourceCreate, SourceKind } from '../sources/schemas.js';
 
 export const CitationRole = z
@@ -25,7 +26,16 @@ export const CitationCreate = z
       ctx.addIssue({ code: 'custom', path: ['sourceId'], message: 'give exactly one of sourceId or source' });
     }
   })
-  .meta({ id: 'CitationCreate' });
+  // Without an example Swagger UI fills in both sourceId and source, which is refused.
+  .meta({
+    id: 'CitationCreate',
+    example: {
+      sourceId: EXAMPLE_IDS.source,
+      excerpt: 'The passage of the source that supports the statement or figure.',
+      locator: 'paragraph 2',
+      role: 'secondary',
+    },
+  });
 
 export const CitationUpdate = z
   .strictObject({ sourceId: Uuid, ...citationFields })

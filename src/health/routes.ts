@@ -88,7 +88,12 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       operationId: 'getProblemType',
       summary: 'What a problem type means',
       tags,
-      params: z.strictObject({ code: z.enum(Object.keys(PROBLEMS) as [ProblemCode]).meta({ example: 'not-found' }) }),
+      params: z.strictObject({
+        code: z
+          .enum(Object.keys(PROBLEMS) as [ProblemCode])
+          .describe('The `code` of a problem document (the last segment of its `type`).')
+          .meta({ example: 'not-found' }),
+      }),
       response: { 200: z.object({ code: z.string(), status: z.number(), title: z.string() }), ...errors(400) },
     },
     handler: async (req) => ({ code: req.params.code, ...PROBLEMS[req.params.code] }),

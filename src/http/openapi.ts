@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { describeContract } from './openapi-contract.js';
@@ -48,7 +48,8 @@ export const openapi = fp(async (app: FastifyInstance) => {
       ],
     },
     transform: createJsonSchemaTransform({ skipList: ['/docs', '/docs/*', '/openapi.json'] }),
-    transformObject: (document) => describeContract(withListFormats(withRateLimitResponses(tidyDocument(jsonSchemaTransformObject(document))))),
+    transformObject: (document) =>
+      describeContract(withListFormats(withRateLimitResponses(tidyDocument(jsonSchemaTransformObject(document))))),
   });
 
   // Swagger UI in its own context, under its own Content-Security-Policy (src/http/security.ts).
@@ -56,6 +57,9 @@ export const openapi = fp(async (app: FastifyInstance) => {
     await docs.register(docsSecurity);
     await docs.register(swaggerUi, {
       routePrefix: '/docs',
+      // Swagger UI sends "Try it out" requests to the document's server: this one.
+      transformSpecificationClone: false,
+      transformSpecification: (doc, req) => servedFrom(doc, req),
       // The default would send the document to an external validator: no calls leave the machine.
       // The key given to Authorize survives a reload (it stays in this browser's localStorage).
       uiConfig: {
@@ -73,10 +77,12 @@ export const openapi = fp(async (app: FastifyInstance) => {
 
   // The address this server is reached at (PUBLIC_URL, else the request's scheme and host), so a client
   // generated from this document works as generated.
-  app.get('/openapi.json', { schema: { hide: true } }, (req) => ({
-    ...app.swagger(),
-    servers: [{ url: baseUrl(req), description: 'This server' }],
-  }));
+  app.get('/openapi.json', { schema: { hide: true } }, (req) => servedFrom(app.swagger(), req));
+});
+
+const servedFrom = <T extends object>(doc: T, req: FastifyRequest) => ({
+  ...doc,
+  servers: [{ url: baseUrl(req), description: 'This server' }],
 });
 
 /** Any operation but the probes may answer 429 (src/http/limits.ts); said once here rather than on every route. */

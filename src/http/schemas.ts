@@ -104,7 +104,9 @@ export const DatePrecision = z.enum(['day', 'month', 'year']).meta({ id: 'DatePr
 /** Repeated parameters (`actor=a&actor=b`) and comma-separated lists (`actor=a,b`) both work. */
 export const listParam = <T extends z.ZodType<string, string>>(item: T) =>
   z
-    .union([z.string(), z.array(z.string())])
+    // The array form is the one the document shows (src/http/openapi-tidy.ts); its items name the values
+    // an enum takes, for the document only, so that `include=actor,sources` repeated still parses.
+    .union([z.string(), z.array(z.string().meta(item instanceof z.ZodEnum ? { enum: item.options } : {})).max(50)])
     .transform((v) =>
       (Array.isArray(v) ? v : [v])
         .flatMap((s) => s.split(','))

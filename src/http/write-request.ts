@@ -32,6 +32,8 @@ export const ChangeHeaders = z.looseObject({
   'change-reason': z
     .string({ error: (issue) => (issue.input === undefined ? 'required: say why the record changes' : undefined) })
     .min(1, 'required: say why the record changes')
+    // Said here too: a client and the document see the schema before the pipe.
+    .describe(reason.description ?? '')
     .pipe(reason),
   'if-match': ifMatch,
 });

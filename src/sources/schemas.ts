@@ -5,6 +5,7 @@ import { normalizeUrl } from './url.js';
 
 export const SourceKind = z
   .enum(['news_article', 'social_media_post', 'official_report', 'press_release', 'transcript', 'other'])
+  .describe('What the source is.')
   .meta({ id: 'SourceKind' });
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000);

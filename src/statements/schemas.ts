@@ -17,6 +17,7 @@ import {
 
 export const StatementKind = z
   .enum(['direct_quote', 'paraphrase', 'social_media_post', 'official_statement'])
+  .describe('How the words are given: quoted as said, paraphrased, as posted, or as issued by an office.')
   .meta({ id: 'StatementKind' });
 export const Medium = z
   .enum([
@@ -31,6 +32,7 @@ export const Medium = z
     'document',
     'other',
   ])
+  .describe('Where or how it was said.')
   .meta({ id: 'Medium' });
 export const Verification = z
   .enum(['original', 'secondary', 'unverified'])

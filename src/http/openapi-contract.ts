@@ -1,0 +1,179 @@
+// biome-ignore lint/suspicious/noExplicitAny: the document is JSON walked by shape; each step checks what it reads.
+type Json = Record<string, any>;
+type Operation = {
+  operationId?: string;
+  summary?: string;
+  security?: unknown[];
+  parameters?: Json[];
+  requestBody?: Json;
+  responses: Record<string, Json>;
+};
+
+const PREFIX = '#/components/schemas/';
+/** Probes answer even when rate limits bite and the database is down (they report it). */
+const PROBES = new Set(['/health', '/ready']);
+/** Routes that answer without the database. */
+const NO_DATABASE = new Set(['/health', '/problems/{code}']);
+
+const header = (description: string, schema: Json = { type: 'string' }) => ({ description, schema });
+const HEADERS: Record<string, Json> = {
+  'RateLimit-Limit': header(
+    'Requests allowed a minute for this client (an address, or a key). Sent when the server limits rates.',
+    {
+      type: 'integer',
+    },
+  ),
+  'RateLimit-Remaining': header('Requests left in the current minute.', { type: 'integer' }),
+  'RateLimit-Reset': header('Seconds until the current minute ends.', { type: 'integer' }),
+  'Retry-After': header('Seconds to wait before trying again.', { type: 'integer' }),
+  ETag: header('A weak validator of this representation: send it back as `If-None-Match` (304) or `If-Match` (412).'),
+  Location: header('Where the created record can be read.'),
+  Link: header('`<…>; rel="next"`: the absolute URL of the next page (RFC 8288), absent on the last page.'),
+};
+const ref = (name: string) => ({ $ref: `#/components/headers/${name}` });
+const RATE_HEADERS = {
+  'RateLimit-Limit': ref('RateLimit-Limit'),
+  'RateLimit-Remaining': ref('RateLimit-Remaining'),
+  'RateLimit-Reset': ref('RateLimit-Reset'),
+};
+
+const problem = (description: string, headers: Json = {}) => ({
+  description,
+  ...(Object.keys(headers).length ? { headers } : {}),
+  content: { 'application/problem+json': { schema: { $ref: `${PREFIX}Problem` } } },
+});
+
+/**
+ * What the zod schemas cannot say about the contract, added to the document so
+ * that it describes what the server accepts and sends, and so that generated
+ * clients get the types right:
+ * - reads are public (`security: []`), writes name the bearer scheme;
+ * - request fields with a default are optional for the sender: `default` is
+ *   moved into the description, as openapi-typescript makes a field with a
+ *   default required (right for responses, wrong for requests);
+ * - `true`/`false` query parameters are booleans;
+ * - every response has a description and the headers it carries (ETag, Link,
+ *   Location, RateLimit-*, Retry-After), and the statuses every route can
+ *   answer (304, 500, 503) are listed.
+ */
+export function describeContract<T extends Json>(doc: T): T {
+  const out = doc as Json;
+  out.components ??= {};
+  out.components.headers = HEADERS;
+  requestDefaults(out);
+  for (const [path, item] of Object.entries(out.paths as Record<string, Record<string, Operation>>)) {
+    for (const [method, op] of Object.entries(item)) {
+      op.security ??= [];
+      for (const p of op.parameters ?? []) {
+        booleanParameter(p);
+        // @fastify/swagger drops the description beside a `$ref`: the enum's own description stands in.
+        const target = p.schema?.$ref?.startsWith(PREFIX)
+          ? out.components.schemas[p.schema.$ref.slice(PREFIX.length)]
+          : undefined;
+        if (!p.description && target?.description) p.description = target.description;
+      }
+      responses(path, method, op);
+    }
+  }
+  return doc;
+}
+
+/** Components reached from a request body and not from any response: their defaults go into the description. */
+function requestDefaults(doc: Json) {
+  const schemas = doc.components.schemas as Record<string, Json>;
+  const inRequests = new Set<string>();
+  const inResponses = new Set<string>();
+  for (const item of Object.values(doc.paths as Record<string, Record<string, Operation>>)) {
+    for (const op of Object.values(item)) {
+      collectRefs(op.requestBody, schemas, inRequests);
+      collectRefs(op.responses, schemas, inResponses);
+    }
+  }
+  for (const name of inRequests) if (!inResponses.has(name)) moveDefaults(schemas[name]);
+}
+
+function collectRefs(node: unknown, schemas: Record<string, Json>, seen: Set<string>) {
+  if (Array.isArray(node)) return node.forEach((n) => collectRefs(n, schemas, seen));
+  if (!node || typeof node !== 'object') return;
+  for (const [k, v] of Object.entries(node)) {
+    if (k === '$ref' && typeof v === 'string' && v.startsWith(PREFIX)) {
+      const name = v.slice(PREFIX.length);
+      if (!seen.has(name)) {
+        seen.add(name);
+        collectRefs(schemas[name], schemas, seen);
+      }
+    } else collectRefs(v, schemas, seen);
+  }
+}
+
+/** Within one schema (not through references, which are judged on their own). */
+function moveDefaults(schema: unknown) {
+  if (Array.isArray(schema)) return schema.forEach(moveDefaults);
+  if (!schema || typeof schema !== 'object') return;
+  const s = schema as Json;
+  if (s.properties) {
+    for (const prop of Object.values(s.properties as Record<string, Json>)) {
+      if (prop && 'default' in prop) {
+        const said = `Defaults to \`${JSON.stringify(prop.default)}\` when left out.`;
+        prop.description = prop.description ? `${prop.description} ${said}` : said;
+        delete prop.default;
+      }
+    }
+  }
+  for (const [k, v] of Object.entries(s)) if (k !== 'examples' && k !== 'example') moveDefaults(v);
+}
+
+/** `?total=true`: the server takes true/false (and 1/0); clients send a boolean as `true`/`false`. */
+function booleanParameter(p: Json) {
+  const values = p.schema?.enum as unknown[] | undefined;
+  if (p.in !== 'query' || !values?.includes('true') || !values.includes('false')) return;
+  if (!values.every((v) => ['true', 'false', '1', '0'].includes(v as string))) return;
+  p.schema = { type: 'boolean', default: false };
+}
+
+function responses(path: string, method: string, op: Operation) {
+  const probe = PROBES.has(path);
+  const res = op.responses;
+  for (const [status, response] of Object.entries(res)) {
+    if (response.description === 'Default Response') response.description = describeSuccess(method, status, op);
+    const headers: Json = { ...(response.headers ?? {}) };
+    if (!probe && /^[24]/.test(status)) Object.assign(headers, RATE_HEADERS);
+    if (status === '429' || status === '503') headers['Retry-After'] = ref('Retry-After');
+    if (status === '412') headers.ETag = ref('ETag');
+    if (status === '201') Object.assign(headers, { Location: ref('Location'), ETag: ref('ETag') });
+    if (status === '200' && (method === 'get' || method === 'patch') && response.content?.['application/json']) {
+      headers.ETag = ref('ETag');
+      if (isPage(response)) headers.Link = ref('Link');
+    }
+    if (Object.keys(headers).length) response.headers = headers;
+  }
+  if (method === 'get' && res['200']?.content?.['application/json'])
+    res['304'] = {
+      description: '`If-None-Match` named the current ETag: the copy the client holds is still current. No body.',
+      headers: { ETag: ref('ETag'), ...(probe ? {} : RATE_HEADERS) },
+    };
+  if (!NO_DATABASE.has(path) && !res['503'])
+    res['503'] = problem('The database cannot be reached or does not answer in time; retry after `Retry-After` seconds.', {
+      'Retry-After': ref('Retry-After'),
+    });
+  res['500'] ??= problem('Something went wrong on the server; it is logged with this answer’s `X-Request-Id`.');
+  op.responses = Object.fromEntries(Object.entries(res).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function isPage(response: Json) {
+  const schema = response.content['application/json'].schema as Json;
+  return Boolean(schema?.properties?.nextCursor);
+}
+
+function describeSuccess(method: string, status: string, op: Operation): string {
+  if (status === '201') return 'Created. `Location` says where to read it; `ETag` is its version, for a later `If-Match`.';
+  if (method === 'patch') return 'The record as changed, with its new `ETag`.';
+  if (
+    method === 'get' &&
+    op.parameters?.some((p) => p.in === 'path' && p.name === 'id') &&
+    !/history|statements/i.test(op.operationId ?? '')
+  )
+    return 'The record (as it stood at `asOf`, when given).';
+  const summary = op.summary ?? 'OK';
+  return `${summary.charAt(0).toUpperCase()}${summary.slice(1)}.`;
+}
