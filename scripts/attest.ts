@@ -158,6 +158,7 @@ interface Report {
   failed: number;
   types: Record<string, { created: number; updated: number; unchanged: number; failed: number }>;
   failures: { line: number; type: string | null; field: string; message: string }[];
+  revisionsRestored: number;
   revisionsSkipped: number;
 }
 
@@ -271,7 +272,10 @@ function summary(r: Report, name: string, seconds: number): string {
       `    ${type.padEnd(10)} ${fmt(c.created)} created, ${fmt(c.updated)} updated, ${fmt(c.unchanged)} unchanged, ${fmt(c.failed)} failed`,
     );
   }
-  if (r.revisionsSkipped) out.push(`  ${fmt(r.revisionsSkipped)} revision lines skipped (history is not restored).`);
+  if (r.revisionsRestored) out.push(`  ${fmt(r.revisionsRestored)} revisions restored.`);
+  if (r.revisionsSkipped) {
+    out.push(`  ${fmt(r.revisionsSkipped)} revision lines skipped (the server already had history; it keeps its own).`);
+  }
   if (r.failures.length) {
     out.push('  Failures:');
     for (const f of r.failures.slice(0, 20)) out.push(`    line ${f.line}, ${f.field}: ${f.message}`);

@@ -172,4 +172,46 @@ describe.each(ways)('an export imported from %s into an empty %s database', (fro
     expect(history[0]).toMatchObject({ action: 'create', reason: 'restore test' });
     // Migrating an embedded database of the other kind takes a while on a busy machine.
   }, 120_000);
+
+  it('with history=true, restores every revision as it was: history, deletions and the feed carry on from there', async () => {
+    const source = await serve(await database(from, true));
+    await addVariety(source);
+    const exported = (await source.get('/export?history=true').expect(200)).text;
+    const revisionLines = lines(exported).filter((l) => l.startsWith('{"type":"revision"'));
+    expect(revisionLines.length).toBeGreaterThan(50);
+
+    const target = await serve(await database(to, false));
+    const res = await target.post('/import').set('content-type', 'application/x-ndjson').send(exported).expect(200);
+    expect(res.body).toMatchObject({ written: true, failed: 0, revisionsRestored: revisionLines.length, revisionsSkipped: 0 });
+    expect(res.body.created).toBe(lines(exported).length - revisionLines.length);
+
+    const restored = (await target.get('/export?history=true').expect(200)).text;
+    const [a, b] = [lines(exported), lines(restored)];
+    expect(b.length).toBe(a.length);
+    for (let i = 0; i < a.length; i++) expect(b[i], `line ${i + 1}`).toBe(a[i]);
+
+    // The history API answers as the source did: every revision, who, when and why, and 410 for the deleted.
+    const path = `/statements/${EXAMPLE_IDS.statement}`;
+    const before = (await source.get(`${path}/history`).expect(200)).body.data;
+    expect(before.length).toBeGreaterThan(1);
+    expect((await target.get(`${path}/history`).expect(200)).body.data).toEqual(before);
+    const deleted = JSON.parse(revisionLines.find((l) => l.includes('"action":"delete"'))!);
+    const gone = await target.get(`/actors/${deleted.id}`).expect(410);
+    expect(gone.body).toEqual((await source.get(`/actors/${deleted.id}`).expect(410)).body);
+
+    // A change after the restore is the next revision; the restored feed lists history oldest first.
+    await target.patch(path).send({ notes: 'Changed after the restore.' }).expect(200);
+    const after = (await target.get(`${path}/history`).expect(200)).body.data;
+    expect(after[0]).toMatchObject({ revision: before[0].revision + 1, reason: 'restore test' });
+    const feed = (await target.get('/changes?limit=100').expect(200)).body;
+    const times = feed.data.map((c: { at: string }) => c.at);
+    expect(times).toEqual([...times].sort());
+    const firstPage = (await target.get('/changes?limit=5').expect(200)).body;
+    expect(firstPage.nextCursor).toMatch(/^-\d+\.\d+$/);
+    const next = (await target.get(`/changes?limit=5&since=${firstPage.nextCursor}`).expect(200)).body;
+    expect(next.data).toEqual(feed.data.slice(5, 10));
+    // An import into a database that has history keeps that history: the lines are skipped.
+    const again = await target.post('/import').set('content-type', 'application/x-ndjson').send(exported).expect(200);
+    expect(again.body).toMatchObject({ created: 0, failed: 0, revisionsRestored: 0, revisionsSkipped: revisionLines.length });
+  }, 120_000);
 });

@@ -20,7 +20,7 @@ import { SourceCreate, type SourceCreateInput } from '../sources/schemas.js';
 import { updateStatement } from '../statements/repository.js';
 import { StatementCreate, type StatementCreateInput } from '../statements/schemas.js';
 import { type WriteContext, type WriteTx, write } from '../writes/door.js';
-import type { Resource } from '../writes/records.js';
+import { RESOURCES, RECORDS, type Resource } from '../writes/records.js';
 import { type CsvType, csvField, csvHeader, csvRow } from './csv.js';
 import { RECORD_TYPES, type RecordType, linesByIds } from './export.js';
 import { type Spooled, splitLines, uuid7 } from './lines.js';
@@ -77,7 +77,12 @@ export interface ImportReport extends Counts {
   types: Record<RecordType, Counts>;
   /** The first MAX_FAILURES failures, each naming its line and field. */
   failures: Failure[];
-  /** Revision lines (from GET /export?history=true), which are not restored: see the README. */
+  /**
+   * Revision lines (from GET /export?history=true) written as they were: an import into a database
+   * without history restores it (see Importer.restoring).
+   */
+  revisionsRestored: number;
+  /** Revision lines left out: a database that already has history keeps its own. */
   revisionsSkipped: number;
 }
 
@@ -159,13 +164,36 @@ function badStrings(value: unknown, path: string, out: { field: string; message:
   else if (isObject(value)) for (const [k, v] of Object.entries(value)) badStrings(v, path ? `${path}.${k}` : k, out);
 }
 
-type Parsed = { item: Item } | { type: RecordType | null; errors: { field: string; message: string }[] } | { revision: true };
+/** A line of GET /export?history=true: one revision of one record, as it was. */
+const RevisionLine = z.strictObject({
+  type: z.literal('revision'),
+  resource: z.enum(RESOURCES),
+  id: Uuid.transform((id) => id.toLowerCase()),
+  revision: z.number().int().min(1).max(2 ** 31 - 1),
+  action: z.enum(['create', 'update', 'delete']),
+  at: Timestamp,
+  by: z.string().min(1).max(200),
+  reason: z.string().max(2000).nullable(),
+  record: z.record(z.string(), z.unknown()).nullable(),
+});
+type Revision = z.output<typeof RevisionLine> & { line: number };
+
+type Parsed =
+  | { item: Item }
+  | { type: RecordType | null; errors: { field: string; message: string }[] }
+  | { revision: Revision };
 
 /** One line (already JSON-parsed) as an item, or what is wrong with it. */
 export function parseItem(line: number, raw: unknown, defaultType: RecordType | undefined): Parsed {
   if (!isObject(raw)) return { type: null, errors: [{ field: '(line)', message: 'must be a JSON object' }] };
   const type = (raw.type ?? defaultType) as string | undefined;
-  if (type === 'revision') return { revision: true };
+  if (type === 'revision') {
+    const revision = RevisionLine.safeParse(raw);
+    if (!revision.success) return { type: null, errors: issuesToErrors(revision.error.issues) };
+    const errors: { field: string; message: string }[] = [];
+    badStrings(raw, '', errors);
+    return errors.length ? { type: null, errors } : { revision: { ...revision.data, line } };
+  }
   if (!type || !(RECORD_TYPES as readonly string[]).includes(type)) {
     const message =
       type === undefined
@@ -370,6 +398,8 @@ class Importer {
   private delta!: Delta;
   private seen = new Map<string, { line: number; desired: unknown }>();
   private newSources = new Map<string, { id: string; line: number; input: SourceCreateInput }>();
+  /** Whether this import restores history: see startRestore. */
+  private restoring = false;
 
   constructor(
     private readonly w: WriteTx,
@@ -385,8 +415,83 @@ class Importer {
       ...zeroCounts(),
       types: zeroTypes(),
       failures: [],
+      revisionsRestored: 0,
       revisionsSkipped: 0,
     };
+  }
+
+  /**
+   * An import into a database that has no history yet (a new one, being moved
+   * to) restores the history the stream carries: its revision lines are written
+   * as they were, and the records' own writes record none. Imports into a
+   * database with history keep it as it is and only add to it.
+   */
+  private async startRestore(): Promise<boolean> {
+    const empty = async () =>
+      (await this.sql<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM revisions) AS empty'))[0].empty;
+    if (!(await empty())) return false;
+    // Two restores at once would both find the database empty: the second waits, then finds it is not.
+    await this.sql(`SELECT pg_advisory_xact_lock(hashtextextended('attest:restore', 0))::text`);
+    if (!(await empty())) return false;
+    await this.sql(`SELECT set_config('attest.restoring', 'on', true)`);
+    return true;
+  }
+
+  /**
+   * Gives every record that the stream gave no revisions for (an export without
+   * history) its first revision, by this import, as any import would: a chunk
+   * at a time, so that snapshots are read for one chunk's records at once.
+   */
+  private async finishRestore() {
+    await this.sql(`SELECT set_config('attest.restoring', '', true)`);
+    for (const resource of RESOURCES) {
+      for (;;) {
+        const rows = await this.sql<{ id: string }>(
+          `SELECT t.id::text FROM ${RECORDS[resource].table} t
+           WHERE NOT EXISTS (SELECT 1 FROM revisions r WHERE r.resource = $1 AND r.record_id = t.id) LIMIT ${BATCH}`,
+          [resource],
+        );
+        if (!rows.length) break;
+        await this.sql(`SELECT count(attest_touch($1, id, 'create'))::int FROM unnest($2::uuid[]) AS id`, [
+          resource,
+          rows.map((r) => r.id),
+        ]);
+        await this.w.flush();
+      }
+    }
+  }
+
+  /**
+   * Writes revision lines as they were. Their transaction ids are made up
+   * below every real one, in the order of their times, so that the change
+   * feed lists restored history first and oldest first.
+   */
+  private async revisions(batch: Revision[]) {
+    await this.tx.$executeRawUnsafe('SAVEPOINT attest_import');
+    try {
+      await this.exec(
+        `INSERT INTO revisions (resource, record_id, revision, action, at, txid, key_name, reason, snapshot)
+         SELECT r.resource, r.id, r.revision, r.action::revision_action, r.at,
+                -4611686018427387904 + (extract(epoch FROM r.at) * 1000)::bigint * 1000 + r.revision % 1000,
+                r.by, r.reason, r.record
+         FROM jsonb_to_recordset($1::jsonb) AS r(resource text, id uuid, revision int, action text, at timestamptz, by text, reason text, record jsonb)`,
+        batch.map(({ line: _line, type: _type, ...r }) => r),
+      );
+      await this.tx.$executeRawUnsafe('RELEASE SAVEPOINT attest_import');
+      this.report.revisionsRestored += batch.length;
+    } catch (err) {
+      await this.tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT attest_import');
+      await this.tx.$executeRawUnsafe('RELEASE SAVEPOINT attest_import');
+      if (!databaseRefusal(err)) throw err;
+      if (batch.length > 1) {
+        for (const one of batch) await this.revisions([one]);
+        return;
+      }
+      const message = /23505|duplicate|unique/i.test(String((err as Error).message))
+        ? `revision ${batch[0].revision} of this ${batch[0].resource} is given twice`
+        : `refused by the database: ${(err as Error).message.split('\n').at(-1)}`;
+      this.record(this.report, batch[0].line, null, [{ field: 'revision', message }]);
+    }
   }
 
   async run(): Promise<ImportReport> {
@@ -405,6 +510,15 @@ class Importer {
       inFlight = this.batch(items, mapField).then(() => this.progress(line));
       inFlight.catch(() => {});
     };
+    this.restoring = await this.startRestore();
+    let revisions: Revision[] = [];
+    const submitRevisions = async () => {
+      const batch = revisions;
+      revisions = [];
+      await inFlight;
+      inFlight = this.revisions(batch);
+      inFlight.catch(() => {});
+    };
     for await (const source of lines) {
       this.report.lines++;
       lastLine = source.line;
@@ -416,7 +530,8 @@ class Importer {
       }
       const parsed = parseItem(source.line, source.raw, type);
       if ('revision' in parsed) {
-        this.report.revisionsSkipped++;
+        if (!this.restoring) this.report.revisionsSkipped++;
+        else if (revisions.push(parsed.revision) >= BATCH) await submitRevisions();
         continue;
       }
       if ('errors' in parsed) {
@@ -437,7 +552,10 @@ class Importer {
       }
     }
     if (batch.length) await submit(batch, lastLine);
+    if (revisions.length) await submitRevisions();
     await inFlight;
+    const rolledBack = this.options.dryRun || (this.report.failed > 0 && this.options.onError === 'fail');
+    if (this.restoring && !rolledBack) await this.finishRestore();
     this.progress(lastLine);
     // Lines that failed validation are recorded as read, the others with their batch: in line order here.
     this.report.failures.sort((a, b) => a.line - b.line);

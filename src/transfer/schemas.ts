@@ -83,11 +83,17 @@ export const ImportReport = z
     ...Counts,
     types: z.object({ actor: TypeCounts, source: TypeCounts, statement: TypeCounts, figure: TypeCounts }),
     failures: z.array(ImportFailure).describe('Each failed line’s errors, by line and field (the first 1,000).'),
+    revisionsRestored: z
+      .number()
+      .int()
+      .describe(
+        'Revision lines of an export with history=true written as they were: an import into a database without history restores it.',
+      ),
     revisionsSkipped: z
       .number()
       .int()
       .describe(
-        'Revision lines of an export with history=true: not restored (each imported record gets one revision, this import’s).',
+        'Revision lines left out: a database that has history keeps its own (each record the import writes gets this import’s revision).',
       ),
   })
   .describe(
