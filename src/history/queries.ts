@@ -139,8 +139,9 @@ function feedPosition(since: string | undefined): { txid: string; seq: string } 
     }
     return { at: since };
   }
-  const m = /^(\d{1,19})\.(\d{1,19})$/.exec(since);
-  if (!m || BigInt(m[1]) > 2n ** 63n - 1n || BigInt(m[2]) > 2n ** 63n - 1n) {
+  // Restored history has transaction ids below zero (src/transfer/import.ts).
+  const m = /^(-?\d{1,19})\.(\d{1,19})$/.exec(since);
+  if (!m || BigInt(m[1]) > 2n ** 63n - 1n || BigInt(m[1]) < -(2n ** 63n) || BigInt(m[2]) > 2n ** 63n - 1n) {
     throw new ProblemError('invalid-cursor', 'since is neither a cursor from this feed nor an RFC 3339 time.', {
       errors: [{ in: 'query', field: 'since', message: 'not a feed cursor or an RFC 3339 time' }],
     });
@@ -168,7 +169,8 @@ export async function changeFeed(db: Database, since: string | undefined, limit:
   }
   params.push(limit + 1);
   const rows = await db.query<RevisionRow>(
-    `SELECT ${COLUMNS} FROM revisions WHERE ${where.join(' AND ')} ORDER BY txid, seq LIMIT $${params.length}`,
+    // Qualified: the bare names would sort by the text columns of the select list ("10" before "9").
+    `SELECT ${COLUMNS} FROM revisions WHERE ${where.join(' AND ')} ORDER BY revisions.txid, revisions.seq LIMIT $${params.length}`,
     params,
   );
   const page = rows.slice(0, limit);
