@@ -1,3 +1,5 @@
+-- Two changes to attest_touch (the history migration's revision recorder).
+--
 -- Restoring an export with its history (POST /import of GET /export?history=true into a database
 -- that has none) writes each record's revisions as they were, rather than new ones: the import sets
 -- attest.restoring for its transaction, and the trigger then records nothing. The writer is still
@@ -20,5 +22,11 @@ BEGIN
   ON CONFLICT (resource, record_id, txid) DO UPDATE SET action = CASE
     WHEN revisions.action = 'delete' OR EXCLUDED.action = 'delete' THEN 'delete'::revision_action
     WHEN revisions.action = 'create' THEN 'create'::revision_action
-    ELSE EXCLUDED.action END;
+    ELSE EXCLUDED.action END
+  -- Most touches repeat one already recorded (a statement's citations touch the statement created
+  -- just before): without this a bulk import rewrote one revision row per citation for nothing. A
+  -- revision already numbered is still "updated", so that attest_revision_immutable refuses it.
+  WHERE revisions.revision IS NOT NULL
+     OR (revisions.action <> 'delete' AND revisions.action <> EXCLUDED.action
+         AND NOT (revisions.action = 'create' AND EXCLUDED.action = 'update'));
 END $$;
