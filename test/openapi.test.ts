@@ -64,7 +64,7 @@ describe('OpenAPI document', () => {
     const { doc } = await operations();
     const committed = JSON.parse(await readFile(new URL('../docs/openapi.json', import.meta.url), 'utf8'));
     // The served copy names the server it came from (test/public-url.test.ts); the committed one `npm start`'s address.
-    expect(committed.servers).toEqual([{ url: 'http://127.0.0.1:3000', description: expect.any(String) }]);
+    expect(committed.servers).toEqual([expect.objectContaining({ url: 'http://127.0.0.1:3000' })]);
     expect({ ...doc, servers: committed.servers }).toEqual(committed);
   });
 

@@ -46,14 +46,14 @@ describe("the OpenAPI document's server", () => {
   it('is PUBLIC_URL when it is set, for /openapi.json and for Swagger UI', async () => {
     for (const url of ['/openapi.json', '/docs/json']) {
       const res = await behindProxy.anon.get(url).set('host', 'internal:3000').expect(200);
-      expect(res.body.servers, url).toEqual([{ url: 'https://attest.example.org/api', description: 'This server' }]);
+      expect(res.body.servers, url).toEqual([expect.objectContaining({ url: 'https://attest.example.org/api' })]);
     }
   });
 
   it('is the request scheme and host without it', async () => {
     for (const url of ['/openapi.json', '/docs/json']) {
       const res = await direct.anon.get(url).set('host', 'attest.local:8080').expect(200);
-      expect(res.body.servers, url).toEqual([{ url: 'http://attest.local:8080', description: 'This server' }]);
+      expect(res.body.servers, url).toEqual([expect.objectContaining({ url: 'http://attest.local:8080' })]);
     }
   });
 });

@@ -24,7 +24,13 @@ const fields = {
   country: CountryCode.nullable(),
   handles: z.array(Handle).max(50),
   externalIds: z
-    .record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'keys are registry names such as wikidata'), Text(200))
+    .record(
+      z
+        .string()
+        .max(100, { abort: true })
+        .regex(/^[a-z][a-z0-9_]*$/, 'keys are registry names such as wikidata'),
+      Text(200),
+    )
     .describe('Identifiers in other registries, e.g. {"wikidata": "Q…"}.'),
   description: Text(5000).nullable(),
 };

@@ -7,6 +7,7 @@ import { ActorRef, DatePrecision, DayString, PartialDateString, Text, Timestamp,
 
 export const Metric = z
   .string()
+  .meta({ maxLength: 63 })
   .regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be snake_case, e.g. killed, injured, missing, displaced, detained')
   .describe('What is counted: killed, injured, missing, displaced, detained… New metrics need no schema change.')
   .meta({ example: 'killed' });

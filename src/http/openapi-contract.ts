@@ -19,13 +19,23 @@ const header = (description: string, schema: Json = { type: 'string' }) => ({ de
 const HEADERS: Record<string, Json> = {
   'RateLimit-Limit': header(
     'Requests allowed a minute for this client (an address, or a key). Sent when the server limits rates.',
-    {
-      type: 'integer',
-    },
+    { type: 'integer', format: 'int32', minimum: 1, maximum: 1_000_000 },
   ),
-  'RateLimit-Remaining': header('Requests left in the current minute.', { type: 'integer' }),
-  'RateLimit-Reset': header('Seconds until the current minute ends.', { type: 'integer' }),
-  'Retry-After': header('Seconds to wait before trying again.', { type: 'integer' }),
+  'RateLimit-Remaining': header('Requests left in the current minute.', {
+    type: 'integer',
+    format: 'int32',
+    minimum: 0,
+    maximum: 1_000_000,
+  }),
+  'RateLimit-Reset': header('Seconds until the current minute ends.', {
+    type: 'integer',
+    format: 'int32',
+    minimum: 0,
+    maximum: 60,
+  }),
+  'Retry-After': header('Seconds to wait before trying again.', { type: 'integer', format: 'int32', minimum: 0, maximum: 3600 }),
+  'Access-Control-Allow-Origin': header('`*`: any page may read the record (CORS).'),
+  AllowOriginWrite: header("The request's Origin, when it is one of CORS_WRITE_ORIGINS; absent otherwise (CORS)."),
   ETag: header('A weak validator of this representation: send it back as `If-None-Match` (304) or `If-Match` (412).'),
   Location: header('Where the created record can be read.'),
   Link: header('`<…>; rel="next"`: the absolute URL of the next page (RFC 8288), absent on the last page.'),
@@ -51,7 +61,7 @@ const problem = (description: string, headers: Json = {}) => ({
  * - request fields with a default are optional for the sender: `default` is
  *   moved into the description, as openapi-typescript makes a field with a
  *   default required (right for responses, wrong for requests);
- * - `true`/`false` query parameters are booleans;
+ * - `true`/`false` query parameters are booleans; integers say their format;
  * - every response has a description and the headers it carries (ETag, Link,
  *   Location, RateLimit-*, Retry-After), and the statuses every route can
  *   answer (304, 500, 503) are listed.
@@ -60,7 +70,10 @@ export function describeContract<T extends Json>(doc: T): T {
   const out = doc as Json;
   out.components ??= {};
   out.components.headers = HEADERS;
+  // A public API (OWASP API9: say which servers are internal).
+  for (const server of out.servers ?? []) server['x-internal'] = false;
   requestDefaults(out);
+  integerFormats(out);
   for (const [path, item] of Object.entries(out.paths as Record<string, Record<string, Operation>>)) {
     for (const [method, op] of Object.entries(item)) {
       op.security ??= [];
@@ -123,6 +136,19 @@ function moveDefaults(schema: unknown) {
   for (const [k, v] of Object.entries(s)) if (k !== 'examples' && k !== 'example') moveDefaults(v);
 }
 
+/** int32 where the bounds allow, else int64 (JavaScript numbers hold every integer the server sends). */
+function integerFormats(node: unknown) {
+  if (Array.isArray(node)) return node.forEach(integerFormats);
+  if (!node || typeof node !== 'object') return;
+  const s = node as Json;
+  const integer = s.type === 'integer' || (Array.isArray(s.type) && s.type.includes('integer'));
+  if (integer && !s.format) {
+    const int32 = (n: unknown) => typeof n === 'number' && Math.abs(n) <= 2 ** 31 - 1;
+    s.format = int32(s.minimum) && int32(s.maximum) ? 'int32' : 'int64';
+  }
+  for (const v of Object.values(s)) integerFormats(v);
+}
+
 /** `?total=true`: the server takes true/false (and 1/0); clients send a boolean as `true`/`false`. */
 function booleanParameter(p: Json) {
   const values = p.schema?.enum as unknown[] | undefined;
@@ -134,29 +160,28 @@ function booleanParameter(p: Json) {
 function responses(path: string, method: string, op: Operation) {
   const probe = PROBES.has(path);
   const res = op.responses;
-  for (const [status, response] of Object.entries(res)) {
+  if (method === 'get' && res['200']?.content?.['application/json'])
+    res['304'] = { description: '`If-None-Match` named the current ETag: the copy the client holds is still current. No body.' };
+  if (!NO_DATABASE.has(path) && !res['503'])
+    res['503'] = problem('The database cannot be reached or does not answer in time; retry after `Retry-After` seconds.');
+  res['500'] ??= problem('Something went wrong on the server; it is logged with this answer’s `X-Request-Id`.');
+  for (const [status, shared] of Object.entries(res)) {
+    // Some response objects are shared between operations (the 429): each gets its own headers.
+    const response = { ...shared };
+    res[status] = response;
     if (response.description === 'Default Response') response.description = describeSuccess(method, status, op);
     const headers: Json = { ...(response.headers ?? {}) };
-    if (!probe && /^[24]/.test(status)) Object.assign(headers, RATE_HEADERS);
+    if (!probe && /^[234]/.test(status)) Object.assign(headers, RATE_HEADERS);
+    headers['Access-Control-Allow-Origin'] = ref(method === 'get' ? 'Access-Control-Allow-Origin' : 'AllowOriginWrite');
     if (status === '429' || status === '503') headers['Retry-After'] = ref('Retry-After');
-    if (status === '412') headers.ETag = ref('ETag');
+    if (status === '412' || status === '304') headers.ETag = ref('ETag');
     if (status === '201') Object.assign(headers, { Location: ref('Location'), ETag: ref('ETag') });
     if (status === '200' && (method === 'get' || method === 'patch') && response.content?.['application/json']) {
       headers.ETag = ref('ETag');
       if (isPage(response)) headers.Link = ref('Link');
     }
-    if (Object.keys(headers).length) response.headers = headers;
+    response.headers = headers;
   }
-  if (method === 'get' && res['200']?.content?.['application/json'])
-    res['304'] = {
-      description: '`If-None-Match` named the current ETag: the copy the client holds is still current. No body.',
-      headers: { ETag: ref('ETag'), ...(probe ? {} : RATE_HEADERS) },
-    };
-  if (!NO_DATABASE.has(path) && !res['503'])
-    res['503'] = problem('The database cannot be reached or does not answer in time; retry after `Retry-After` seconds.', {
-      'Retry-After': ref('Retry-After'),
-    });
-  res['500'] ??= problem('Something went wrong on the server; it is logged with this answer’s `X-Request-Id`.');
   op.responses = Object.fromEntries(Object.entries(res).sort(([a], [b]) => a.localeCompare(b)));
 }
 

@@ -24,7 +24,7 @@ export const openapi = fp(async (app: FastifyInstance) => {
       openapi: '3.1.0',
       // Absolute, because client generators take it as their base URL. Served at /openapi.json, this
       // becomes the server's own address (below); docs/openapi.json keeps `npm start`'s default one.
-      servers: [{ url: 'http://127.0.0.1:3000', description: 'A server started with `npm start` on this machine' }],
+      servers: [{ url: 'http://127.0.0.1:3000', description: 'Local development: `npm start` on this machine' }],
       info: { title: 'Attest API', version: '0.1.0', description: DESCRIPTION, license: { name: 'MIT', identifier: 'MIT' } },
       components: {
         securitySchemes: {
@@ -82,7 +82,7 @@ export const openapi = fp(async (app: FastifyInstance) => {
 
 const servedFrom = <T extends object>(doc: T, req: FastifyRequest) => ({
   ...doc,
-  servers: [{ url: baseUrl(req), description: 'This server' }],
+  servers: [{ url: baseUrl(req), description: 'This server (production when PUBLIC_URL is set)', 'x-internal': false }],
 });
 
 /** Any operation but the probes may answer 429 (src/http/limits.ts); said once here rather than on every route. */

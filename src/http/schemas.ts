@@ -4,10 +4,11 @@ import { PROBLEMS } from '../core/problems.js';
 
 // Shared primitives carry no examples: Swagger UI pre-fills examples into "Try it out", so each
 // example belongs to a field where it finds seed data.
-export const Uuid = z.uuid();
+// The lengths below that a pattern already fixes are stated for the document only (no second error).
+export const Uuid = z.uuid().meta({ maxLength: 36 });
 
 /** Path parameters of a record; the example is a seed record, so "Try it out" finds it. */
-export const idParams = (example: string) => z.strictObject({ id: z.uuid().describe('Record id (UUID).').meta({ example }) });
+export const idParams = (example: string) => z.strictObject({ id: Uuid.describe('Record id (UUID).').meta({ example }) });
 
 export const IdOrSlugParams = z.strictObject({
   id: z.string().min(1).max(200).describe('Actor id (UUID) or slug.').meta({ example: 'miguel-diaz-canel' }),
@@ -25,23 +26,32 @@ export const ActorRef = z.string().min(1).max(200).describe('Actor id (UUID) or 
 // BCP 47, loosely: language, optional script/region/variants (es, en-GB, sr-Latn).
 export const LanguageTag = z
   .string()
+  // RFC 5646 §4.4.1: 35 characters hold every tag in use. Checked first, so a long one gets one error.
+  .max(35, { abort: true })
   .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en, es or pt-BR');
 
-export const CountryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. CU');
+export const CountryCode = z
+  .string()
+  .meta({ maxLength: 2 })
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. CU');
 
 export const PartialDateString = z
   .string()
+  .meta({ maxLength: 10 })
   .regex(PARTIAL_DATE_PATTERN, { error: 'must be YYYY, YYYY-MM or YYYY-MM-DD', abort: true })
   .refine((s) => parsePartialDate(s) !== undefined, 'is not a calendar date');
 
 export const DayString = z
   .string()
+  .meta({ maxLength: 10 })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be YYYY-MM-DD', abort: true })
   .refine((s) => parsePartialDate(s) !== undefined, 'is not a calendar date')
   .meta({ example: '2023-10-07' });
 
 export const Timestamp = z.iso
   .datetime({ offset: true })
+  // Nanoseconds and an offset take 35 characters: more is not a time anyone sends.
+  .max(40)
   // PostgreSQL, like the Gregorian calendar, has no year 0.
   .refine((t) => !t.startsWith('0000'), 'is before the year 1')
   .meta({ example: '2024-03-31T09:00:00Z' });
@@ -101,12 +111,21 @@ export const NoQuery = z.strictObject({});
 
 export const DatePrecision = z.enum(['day', 'month', 'year']).meta({ id: 'DatePrecision' });
 
+/** What the document shows for one item of a list parameter: its values, or its length limit. */
+function documentedItem(item: z.ZodType) {
+  const { enum: values, maxLength } = z.toJSONSchema(item, { io: 'input', unrepresentable: 'any' }) as {
+    enum?: string[];
+    maxLength?: number;
+  };
+  return values ? { enum: values } : maxLength !== undefined ? { maxLength } : {};
+}
+
 /** Repeated parameters (`actor=a&actor=b`) and comma-separated lists (`actor=a,b`) both work. */
 export const listParam = <T extends z.ZodType<string, string>>(item: T) =>
   z
     // The array form is the one the document shows (src/http/openapi-tidy.ts); its items name the values
     // an enum takes, for the document only, so that `include=actor,sources` repeated still parses.
-    .union([z.string(), z.array(z.string().meta(item instanceof z.ZodEnum ? { enum: item.options } : {})).max(50)])
+    .union([z.string(), z.array(z.string().meta(documentedItem(item))).max(50)])
     .transform((v) =>
       (Array.isArray(v) ? v : [v])
         .flatMap((s) => s.split(','))

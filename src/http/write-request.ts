@@ -23,6 +23,7 @@ export const CreateHeaders = z.looseObject({
   'change-reason': reason.optional(),
   'idempotency-key': z
     .string()
+    .meta({ maxLength: 200 })
     .regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters')
     .optional()
     .describe('Any unique string: a retry with the same key within 24 hours gets the first answer and creates nothing.'),
@@ -32,6 +33,7 @@ export const ChangeHeaders = z.looseObject({
   'change-reason': z
     .string({ error: (issue) => (issue.input === undefined ? 'required: say why the record changes' : undefined) })
     .min(1, 'required: say why the record changes')
+    .max(2000)
     // Said here too: a client and the document see the schema before the pipe.
     .describe(reason.description ?? '')
     .pipe(reason),

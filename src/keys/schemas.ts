@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Timestamp } from '../http/schemas.js';
+import { Timestamp, Uuid } from '../http/schemas.js';
 
 export const KeyScope = z
   .enum(['write', 'admin'])
@@ -45,7 +45,7 @@ export const KeyList = z.object({ data: z.array(Key) });
 
 export const KeyParams = z.strictObject({
   // No key exists on a fresh start: "Try it out" with this example answers 404 and revokes nothing.
-  id: z.uuid().describe('Key id (UUID), as GET /keys lists it.').meta({ example: '00000000-0000-4000-8000-000000000000' }),
+  id: Uuid.describe('Key id (UUID), as GET /keys lists it.').meta({ example: '00000000-0000-4000-8000-000000000000' }),
 });
 
 export type KeyScope = z.infer<typeof KeyScope>;

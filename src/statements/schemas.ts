@@ -42,6 +42,7 @@ export const InvolvementRole = z.enum(['counterpart', 'addressee', 'mentioned', 
 
 const Tag = z
   .string()
+  .max(200, { abort: true })
   .trim()
   .transform((t) => t.replace(/^#/, ''))
   .pipe(z.string().min(1).max(100))
