@@ -17,7 +17,15 @@ type Fig = {
   reporter: { slug: string } | null;
   citations: { source: { id: string } }[];
 };
-type Discrepancy = { metric: string; daysApart: number; difference: number; boundsOverlap: boolean; figures: [Fig, Fig] };
+type Discrepancy = {
+  metric: string;
+  kind: string;
+  explanation: string;
+  daysApart: number;
+  difference: number;
+  boundsOverlap: boolean;
+  figures: [Fig, Fig];
+};
 const dayNumber = (d: string) => Date.parse(`${periodStart(d)}T00:00:00Z`) / 86_400_000;
 
 const cite = (sourceId: string) => [{ sourceId, excerpt: 'The passage.', role: 'secondary' }];
@@ -73,9 +81,68 @@ describe('a series of one reporter’s figures', () => {
     expect(unknown.body.code).toBe('validation-failed');
     expect(fieldsOf(unknown.body)).toEqual(['reporter']);
     expect(fieldsOf((await ctx.api.get(`/figures/series?reporter=${MOH}`).expect(400)).body)).toEqual(['metric']);
-    expect(fieldsOf((await ctx.api.get('/figures/series?metric=killed').expect(400)).body)).toEqual(['reporter']);
     expect(fieldsOf((await ctx.api.get(`/figures/series?metric=Killed&reporter=${MOH}`).expect(400)).body)).toEqual(['metric']);
+    expect(
+      fieldsOf((await ctx.api.get(`/figures/series?metric=killed&reporter=${MOH}&cumulative=maybe`).expect(400)).body),
+    ).toEqual(['cumulative']);
     expect((await get('/figures/series?metric=killed&reporter=anadolu-agency')).points).toEqual([]);
+  });
+});
+
+describe('a series never mixes populations, areas or scopes', () => {
+  it('refuses Raisi’s children and women as one series, and names each series with the URL that asks for it', async () => {
+    const res = await ctx.api.get('/figures/series?metric=killed&reporter=ebrahim-raisi').expect(400);
+    expect(res.body.code).toBe('ambiguous-series');
+    expect(fieldsOf(res.body)).toEqual(['population']);
+    const series = res.body.series as { population: string; points: number; url: string }[];
+    expect(series.map((s) => s.population).sort()).toEqual(['Palestinian children', 'women']);
+    for (const s of series) {
+      const one = await get(s.url);
+      expect(one).toMatchObject({
+        reporter: { slug: 'ebrahim-raisi' },
+        population: s.population,
+        area: 'Gaza Strip',
+        cumulative: true,
+      });
+      expect(one.points).toHaveLength(s.points);
+      expect(one.points.every((p: Fig) => p.population === s.population)).toBe(true);
+    }
+  });
+
+  it('without a reporter, gives every reporter’s points of one series, each naming its reporter', async () => {
+    const res = await ctx.api.get('/figures/series?metric=killed').expect(400);
+    expect(res.body.code).toBe('ambiguous-series');
+    const url = `/figures/series?metric=killed&area=gaza%20strip&population=palestinians&cumulative=true`;
+    const series = await get(url);
+    expect(series).toMatchObject({ reporter: null, area: 'Gaza Strip', population: 'Palestinians', cumulative: true });
+    const points = series.points as Fig[];
+    expect(points.map((p) => p.id).sort()).toEqual(
+      seededFigures((f) => f.metric === 'killed' && f.population === 'Palestinians' && f.area === 'Gaza Strip'),
+    );
+    expect(points.map((p) => p.reporter?.slug ?? null)).toEqual(expect.arrayContaining([MOH, null]));
+    expect(points.map((p) => p.asOf)).toEqual([...points.map((p) => p.asOf)].sort());
+  });
+
+  it('keeps a count for a period and figures without an area out of a running total’s series', async () => {
+    const period = await create({
+      ...MOH_KILLED,
+      value: 120,
+      cumulative: false,
+      periodStart: '2024-03-01',
+      periodEnd: '2024-03-02',
+      asOf: '2024-03-02',
+    });
+    const nowhere = await create({ ...MOH_KILLED, area: null, value: 31000, asOf: '2024-03-10' });
+    const res = await ctx.api.get(`/figures/series?metric=killed&reporter=${MOH}`).expect(400);
+    expect(fieldsOf(res.body).sort()).toEqual(['area', 'cumulative']);
+    const running = await get(`/figures/series?metric=killed&reporter=${MOH}&area=Gaza%20Strip&cumulative=true`);
+    expect(running.points.map((p: Fig) => p.id)).toEqual([fid('moh-killed-2024-03')]);
+    const noArea = await get(`/figures/series?metric=killed&reporter=${MOH}&area=`);
+    expect(noArea).toMatchObject({ area: null, cumulative: true });
+    expect(noArea.points.map((p: Fig) => p.id)).toEqual([nowhere.id]);
+    const periods = await get(`/figures/series?metric=killed&reporter=${MOH}&cumulative=false`);
+    expect(periods.points.map((p: Fig) => p.id)).toEqual([period.id]);
+    await remove(period, nowhere);
   });
 });
 
@@ -138,7 +205,14 @@ describe('the latest figures', () => {
   });
 
   it('answers 400 naming limit, cursor or the unknown parameter when paging is asked badly', async () => {
-    const discrepancyCursor = (await get('/figures/discrepancies?window=120&limit=1')).nextCursor as string;
+    const pair = [
+      await create({ metric: 'test_cursor', value: 10, reporter: MOH }),
+      await create({ metric: 'test_cursor', value: 20, reporter: 'israel' }),
+      await create({ metric: 'test_cursor', value: 30, reporter: 'israel' }),
+    ];
+    const discrepancyCursor = (await get('/figures/discrepancies?metric=test_cursor&limit=1')).nextCursor as string;
+    expect(discrepancyCursor).toEqual(expect.any(String));
+    await remove(...pair);
     for (const [query, field] of [
       ['limit=0', 'limit'],
       ['limit=101', 'limit'],
@@ -170,69 +244,134 @@ describe('the latest figures', () => {
 
 describe('discrepancies between figures', () => {
   const pairOf = (d: Discrepancy) => d.figures.map((f) => f.id).sort();
-  const seedGap = (a: string, b: string) => {
-    const [x, y] = [a, b].map((k) => seedFigures.find((f) => f.key === k)!.asOf).sort();
-    // A month-dated as-of counts as its whole month: the gap runs to the month's first day.
-    return dayNumber(y) - dayNumber(x);
-  };
+  const list = async (query: string) => (await get(`/figures/discrepancies?${query}`)).data as Discrepancy[];
+  const INJURED = { metric: 'injured', area: 'Gaza Strip', population: 'Palestinians', periodStart: '2023-10-07' };
 
-  it('pairs the seed’s killed and injured counts within 120 days, telling apparent from real disagreement', async () => {
-    const page = await get('/figures/discrepancies?window=120');
-    const data = page.data as Discrepancy[];
-    expect(page.nextCursor).toBeNull();
-    expect(data.map(pairOf).sort()).toEqual(
-      [
-        [fid('moh-injured-2024-03'), fid('injured-2023-12-04')].sort(),
-        [fid('moh-killed-2024-03'), fid('killed-2023-12-04')].sort(),
-      ].sort(),
-    );
-    const killed = data.find((d) => d.metric === 'killed')!;
-    expect(killed).toMatchObject({ area: 'Gaza Strip', population: 'Palestinians', boundsOverlap: true });
-    expect(killed.figures.map((f) => f.value).sort()).toEqual([15523, 32705]);
-    expect(killed.daysApart).toBe(seedGap('killed-2023-12-04', 'moh-killed-2024-03'));
-    const injured = data.find((d) => d.metric === 'injured')!;
-    expect(injured).toMatchObject({ population: 'Palestinians', boundsOverlap: false });
-    expect(injured.figures.map((f) => f.value).sort()).toEqual([41316, 75190]);
-    expect(injured.daysApart).toBe(seedGap('injured-2023-12-04', 'moh-injured-2024-03'));
-    for (const d of data) expect(d.difference).toBe(d.figures[1].value - d.figures[0].value);
-    for (let i = 1; i < data.length; i++) expect(data[i - 1].daysApart).toBeLessThanOrEqual(data[i].daysApart);
+  it('does not call the seed’s growing running totals a disagreement: 41,316 injured in December, 75,190 in March', async () => {
+    const pairs = await list('window=3650');
+    expect(pairs).toEqual([]);
+    // Both are running totals since 7 October, 88+ days apart: the count grew.
+    const [dec, mar] = [fid('injured-2023-12-04'), fid('moh-injured-2024-03')];
+    expect((await get(`/figures/${dec}`)).value).toBe(41316);
+    expect((await get(`/figures/${mar}`)).value).toBe(75190);
   });
 
-  it('finds none of them within 30 days, counts the window inclusively, and refuses windows out of range', async () => {
-    expect((await get('/figures/discrepancies?window=30')).data).toEqual([]);
-    const gap = seedGap('injured-2023-12-04', 'moh-injured-2024-03');
-    expect((await get(`/figures/discrepancies?window=${gap - 1}`)).data).toEqual([]);
-    expect((await get(`/figures/discrepancies?window=${gap}`)).data).toHaveLength(2);
+  it('calls a later running total below an earlier one a regression, and a reporter contradicting itself a revision', async () => {
+    const lower = await create({ ...INJURED, value: 30000, asOf: '2024-03-20', reporter: MOH });
+    const pairs = await list('window=3650&metric=injured');
+    expect(pairs.map((d) => [d.kind, ...pairOf(d)])).toEqual(
+      expect.arrayContaining([
+        ['regression', ...[fid('injured-2023-12-04'), lower.id].sort()],
+        ['revision', ...[fid('moh-injured-2024-03'), lower.id].sort()],
+      ]),
+    );
+    expect(pairs).toHaveLength(2);
+    const regression = pairs.find((d) => d.kind === 'regression')!;
+    expect(regression).toMatchObject({ cumulative: true, boundsOverlap: false, difference: 30000 - 41316 });
+    expect(regression.explanation).toContain('cannot fall');
+    expect(regression.explanation).toContain('30,000');
+    expect(regression.explanation).toContain('41,316');
+    const revision = pairs.find((d) => d.kind === 'revision')!;
+    // "2024-03" and "2024-03-20" are the same date as far as is known.
+    expect(revision).toMatchObject({ daysApart: 0 });
+    expect(revision.explanation).toContain('Ministry of Health');
+    await remove(lower);
+  });
+
+  it('calls counts of two reporters for one date that no value satisfies a conflict, and leaves compatible wordings alone', async () => {
+    const metric = 'test_conflict';
+    const a = await create({ metric, value: 100, qualifier: 'at_least', asOf: '2024-05-01', reporter: MOH });
+    const compatible = await create({ metric, value: 150, asOf: '2024-05-01', reporter: 'ebrahim-raisi' });
+    expect(await list(`window=30&metric=${metric}`)).toEqual([]);
+    const below = await create({ metric, value: 80, asOf: '2024-05-01', reporter: 'israel' });
+    const pairs = await list(`window=30&metric=${metric}`);
+    expect(pairs.map((d) => [d.kind, ...pairOf(d)]).sort()).toEqual(
+      [
+        ['conflict', ...[a.id, below.id].sort()],
+        ['conflict', ...[compatible.id, below.id].sort()],
+      ].sort(),
+    );
+    const withA = pairs.find((d) => d.figures[0].id === a.id)!;
+    expect(withA.explanation).toMatch(/cannot both be true: at least 100 as of 2024-05-01 against 80 as of 2024-05-01/);
+    // A later, higher running total is growth; a figure for a period is never set beside a running total.
+    const growth = await create({ metric, value: 500, asOf: '2024-05-10', reporter: 'israel' });
+    const period = await create({
+      metric,
+      value: 1,
+      cumulative: false,
+      periodStart: '2024-05-01',
+      periodEnd: '2024-05-10',
+      asOf: '2024-05-10',
+      reporter: 'israel',
+    });
+    expect((await list(`window=30&metric=${metric}`)).map(pairOf)).toEqual(pairs.map(pairOf));
+    await remove(a, compatible, below, growth, period);
+  });
+
+  it('compares counts for periods only when one period contains the other', async () => {
+    const metric = 'test_period';
+    const month = { metric, cumulative: false, periodStart: '2024-01-01', periodEnd: '2024-01-31', asOf: '2024-01-31' };
+    const january = await create({ ...month, value: 500, reporter: MOH });
+    const overlapping = await create({
+      ...month,
+      value: 900,
+      periodStart: '2024-01-15',
+      periodEnd: '2024-02-15',
+      asOf: '2024-02-15',
+      reporter: 'israel',
+    });
+    const smaller = await create({
+      ...month,
+      value: 300,
+      periodStart: '2024-01-10',
+      periodEnd: '2024-01-20',
+      asOf: '2024-01-20',
+      reporter: 'israel',
+    });
+    expect(await list(`window=60&metric=${metric}`)).toEqual([]);
+    await remove(smaller);
+    const larger = await create({
+      ...month,
+      value: 600,
+      periodStart: '2024-01-10',
+      periodEnd: '2024-01-20',
+      asOf: '2024-01-20',
+      reporter: 'israel',
+    });
+    const pairs = await list(`window=60&metric=${metric}`);
+    expect(pairs.map((d) => [d.kind, ...pairOf(d)])).toEqual([['conflict', ...[january.id, larger.id].sort()]]);
+    expect(pairs[0]).toMatchObject({ cumulative: false });
+    expect(pairs[0].explanation).toMatch(/600 .* for 2024-01-10 to 2024-01-20, more than .*500 for 2024-01-01 to 2024-01-31/);
+    await remove(january, overlapping, larger);
+  });
+
+  it('counts the window inclusively, pages with limit=1 through the cursor and the Link header, and refuses windows out of range', async () => {
+    const metric = 'test_window';
+    const a = await create({ metric, value: 100, asOf: '2024-05-01', reporter: MOH });
+    const b = await create({ metric, value: 90, asOf: '2024-05-11', reporter: 'israel' });
+    const c = await create({ metric, value: 80, asOf: '2024-05-21', reporter: MOH });
+    expect((await list(`window=9&metric=${metric}`)).map(pairOf)).toEqual([]);
+    expect((await list(`window=10&metric=${metric}`)).map(pairOf)).toEqual([[a.id, b.id].sort(), [b.id, c.id].sort()]);
+    const all = await list(`window=20&metric=${metric}`);
+    expect(all.map((d) => d.kind)).toEqual(['regression', 'revision', 'regression']);
+    const seen: Discrepancy[] = [];
+    let url: string | null = `/figures/discrepancies?window=20&metric=${metric}&limit=1`;
+    while (url) {
+      const res: { body: { data: Discrepancy[]; nextCursor: string | null }; headers: Record<string, string> } = await ctx.api
+        .get(url)
+        .expect(200);
+      seen.push(...res.body.data);
+      const next: string | null = res.headers.link?.match(/^<([^>]+)>; rel="next"$/)?.[1] ?? null;
+      expect(next === null).toBe(res.body.nextCursor === null);
+      url = next && new URL(next).pathname + new URL(next).search;
+    }
+    expect(seen.map(pairOf)).toEqual(all.map(pairOf));
+    for (const d of all) expect(d.difference).toBe(d.figures[1].value - d.figures[0].value);
     for (const w of ['-1', '5000', 'soon']) {
       const res = await ctx.api.get(`/figures/discrepancies?window=${w}`).expect(400);
       expect(fieldsOf(res.body)).toEqual(['window']);
     }
-  });
-
-  it('pages with limit=1 through the cursor and the Link header', async () => {
-    const all = (await get('/figures/discrepancies?window=120')).data as Discrepancy[];
-    const first = await ctx.api.get('/figures/discrepancies?window=120&limit=1').expect(200);
-    expect(first.body.data).toHaveLength(1);
-    expect(first.body.nextCursor).toEqual(expect.any(String));
-    expect(first.headers.link).toContain(`cursor=${first.body.nextCursor}`);
-    const second = await get(`/figures/discrepancies?window=120&limit=1&cursor=${first.body.nextCursor}`);
-    expect(second.data).toHaveLength(1);
-    expect(second.nextCursor).toBeNull();
-    expect([...first.body.data, ...second.data].map(pairOf)).toEqual(all.map(pairOf));
-  });
-
-  it('does not report figures of one reporter relayed by the same source, but does across sources or reporters', async () => {
-    const metric = 'test_discrepancy';
-    const a = await create({ metric, reporter: 'israel', value: 100, asOf: '2024-05-01' });
-    const b = await create({ metric, reporter: 'israel', value: 120, asOf: '2024-05-03' });
-    const list = async () => ((await get(`/figures/discrepancies?window=30&metric=${metric}`)).data as Discrepancy[]).map(pairOf);
-    expect(await list()).toEqual([]);
-    const elsewhere = await create({ metric, reporter: 'israel', value: 130, asOf: '2024-05-04', citations: cite(TEHRAN) });
-    expect((await list()).sort()).toEqual([[a.id, elsewhere.id].sort(), [b.id, elsewhere.id].sort()].sort());
-    await remove(elsewhere);
-    const other = await create({ metric, reporter: MOH, value: 140, asOf: '2024-05-02' });
-    expect((await list()).sort()).toEqual([[a.id, other.id].sort(), [b.id, other.id].sort()].sort());
-    await remove(a, b, other);
+    await remove(a, b, c);
   });
 });
 

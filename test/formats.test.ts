@@ -129,6 +129,22 @@ describe('CSV and NDJSON from list URLs', () => {
     );
     expect(streamed).toEqual(series.points);
 
+    // The seed's counts only grow; two reporters who cannot both be right:
+    for (const [value, reporter] of [
+      [100, 'israel'],
+      [300, 'gaza-ministry-of-health'],
+    ] as const) {
+      await ctx.api
+        .post('/figures')
+        .send({
+          metric: 'test_formats',
+          value,
+          reporter,
+          asOf: '2024-05-01',
+          citations: [{ sourceId: EXAMPLE_IDS.source, excerpt: 'x', role: 'secondary' }],
+        })
+        .expect(201);
+    }
     const pairs = (await ctx.api.get('/figures/discrepancies?window=120').expect(200)).body.data;
     expect(pairs.length).toBeGreaterThan(0);
     const res = await ctx.api.get('/figures/discrepancies?window=120&format=csv').expect(200);
@@ -144,6 +160,8 @@ describe('CSV and NDJSON from list URLs', () => {
         'figures.1.id': pairs[i].figures[1].id,
         'figures.1.value': String(pairs[i].figures[1].value),
         'figures.0.reporter.slug': pairs[i].figures[0].reporter?.slug ?? '',
+        kind: pairs[i].kind,
+        explanation: pairs[i].explanation,
       });
     });
     expect(ndjson((await ctx.api.get('/figures/discrepancies?window=120&format=ndjson').expect(200)).text)).toEqual(pairs);

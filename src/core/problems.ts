@@ -6,6 +6,7 @@ export const PROBLEMS = {
   'validation-failed': { status: 400, title: 'The request is not valid' },
   'malformed-body': { status: 400, title: 'The request body could not be parsed' },
   'invalid-cursor': { status: 400, title: 'The pagination cursor is not valid' },
+  'ambiguous-series': { status: 400, title: 'The figures asked for form more than one series' },
   unauthorized: { status: 401, title: 'An API key is needed' },
   forbidden: { status: 403, title: 'The API key may not do this' },
   'origin-not-allowed': { status: 403, title: 'Browsers on this origin may not write' },
@@ -41,6 +42,8 @@ export interface FieldError {
 export interface ProblemExtras {
   errors?: FieldError[];
   dependents?: Record<string, { count: number; ids: string[] }>;
+  /** For ambiguous-series: each series the request matched, and the URL that asks for it alone. */
+  series?: { area: string | null; population: string | null; cumulative: boolean; points: number; url: string }[];
   /** For gone: when the record was deleted, by which key, why, and where its history is. */
   deleted?: { at: string; by: string; reason: string | null; history: string };
 }

@@ -2,8 +2,9 @@ import { assertActorsExist, resolveActor } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
 import { Params, actorRefs, oneOf } from '../db/sql.js';
 import { decodePosition, encodePosition, offsetFromCursor, pageOf, parseSort } from '../core/pagination.js';
+import { ProblemError } from '../core/problems.js';
 import { type FigureRow, SELECT_FIGURES, toFigure } from './queries.js';
-import type { DiscrepancyInput, LatestInput, SeriesInput } from './schemas.js';
+import type { DiscrepancyInput, DiscrepancyKind, LatestInput, SeriesInput } from './schemas.js';
 
 /** Questions asked of many figures at once: how a count grew, where it stands, where reporters disagree. */
 
@@ -12,11 +13,19 @@ import type { DiscrepancyInput, LatestInput, SeriesInput } from './schemas.js';
  * tens of thousands of points (20,000 were 18 MB in one answer before it was paged).
  */
 export async function figureSeries(db: Database, q: SeriesInput) {
-  const reporter = await resolveActor(db.prisma, q.reporter, 'reporter', 'query');
+  const reporter = q.reporter ? await resolveActor(db.prisma, q.reporter, 'reporter', 'query') : null;
   const p = new Params();
-  const where = [`f.metric = ${p.add(q.metric)}`, `f.reporter_id = ${p.add(reporter.id)}::uuid`];
-  if (q.area) where.push(`lower(f.area) = lower(${p.add(q.area)})`);
-  if (q.population) where.push(`lower(f.population) = lower(${p.add(q.population)})`);
+  const where = [`f.metric = ${p.add(q.metric)}`];
+  if (reporter) where.push(`f.reporter_id = ${p.add(reporter.id)}::uuid`);
+  for (const [column, value] of [
+    ['area', q.area],
+    ['population', q.population],
+  ] as const) {
+    if (value === '') where.push(`f.${column} IS NULL`);
+    else if (value !== undefined) where.push(`lower(f.${column}) = lower(${p.add(value)})`);
+  }
+  if (q.cumulative !== undefined) where.push(`f.cumulative = ${p.add(q.cumulative)}`);
+  if (!q.cursor) await assertOneSeries(db, q, where, p.values);
   if (q.cursor) {
     const [asOf, createdAt, id] = decodePosition(q.cursor, SERIES_CURSOR, ['date', 'timestamp', 'uuid']);
     where.push(`(f.as_of, f.created_at, f.id) > (${p.add(asOf)}::date, ${p.add(createdAt)}::timestamptz, ${p.add(id)}::uuid)`);
@@ -30,7 +39,51 @@ export async function figureSeries(db: Database, q: SeriesInput) {
   const page = more ? rows.slice(0, q.limit) : rows;
   const last = page.at(-1);
   const nextCursor = more && last ? encodePosition(SERIES_CURSOR, [last.as_of, last.created_at, last.id]) : null;
-  return { metric: q.metric, reporter, points: page.map(toFigure), nextCursor };
+  const points = page.map(toFigure);
+  const first = points[0];
+  return {
+    metric: q.metric,
+    reporter,
+    area: first ? first.area : q.area || null,
+    population: first ? first.population : q.population || null,
+    cumulative: first ? first.cumulative : (q.cumulative ?? null),
+    points,
+    nextCursor,
+  };
+}
+
+/**
+ * A series is one metric for one area, population and scope: Raisi's 6,000 children and 4,000 women
+ * on one date are two series, and a running total is never a point among counts for a period. A
+ * request that matches several is refused with each of them and the URL that asks for it alone.
+ */
+async function assertOneSeries(db: Database, q: SeriesInput, where: string[], values: unknown[]) {
+  const found = await db.query<{ area: string | null; population: string | null; cumulative: boolean; points: number }>(
+    `SELECT min(f.area) AS area, min(f.population) AS population, f.cumulative, count(*)::int AS points
+     FROM figures f WHERE ${where.join(' AND ')}
+     GROUP BY lower(f.area), lower(f.population), f.cumulative ORDER BY count(*) DESC, 1, 2, 3 LIMIT 21`,
+    values,
+  );
+  if (found.length < 2) return;
+  const series = found.map((s) => {
+    const params = new URLSearchParams({ metric: q.metric });
+    if (q.reporter) params.set('reporter', q.reporter);
+    params.set('area', s.area ?? '');
+    params.set('population', s.population ?? '');
+    params.set('cumulative', String(s.cumulative));
+    return { ...s, url: `/figures/series?${params}` };
+  });
+  const missing = (['area', 'population', 'cumulative'] as const).filter(
+    (k) => q[k] === undefined && new Set(found.map((s) => String(s[k]).toLowerCase())).size > 1,
+  );
+  throw new ProblemError(
+    'ambiguous-series',
+    `These figures form ${found.length > 20 ? 'more than 20' : found.length} series (different ${missing.join(', ')}); a series never mixes them. Give ${missing.join(' and ')}, or follow one of the URLs in \`series\`.`,
+    {
+      errors: missing.map((field) => ({ in: 'query', field, message: 'required to choose one series' })),
+      series: series.slice(0, 20),
+    },
+  );
 }
 
 const SERIES_CURSOR = 'series';
@@ -97,6 +150,7 @@ interface Candidate {
   b: string | null;
   gap: number | null;
   overlap: boolean | null;
+  verdict: DiscrepancyKind | null;
   scanned: number;
   examined: number;
 }
@@ -142,23 +196,28 @@ export async function figureDiscrepancies(
   const sql = `
 WITH scan AS MATERIALIZED (
   SELECT id, metric, area, population, as_of, as_of_precision, value, lower_bound, upper_bound, reporter_id,
+         cumulative, period_start, period_end,
          coalesce(area, '') AS area_key, coalesce(population, '') AS population_key, ${lowerBound}
   FROM figures ${scanWhere.length ? `WHERE ${scanWhere.join(' AND ')}` : ''}
   ORDER BY ${key} LIMIT ${p.add(budget.figures)}
 ), candidates AS MATERIALIZED (
-  SELECT a.metric, a.area_key, a.population_key, a.as_of AS a_as_of, a.id AS a, a.reporter_id AS a_reporter,
-         b.as_of AS b_as_of, b.id AS b, b.reporter_id AS b_reporter, a.value <> b.value AS differ,
+  SELECT a.metric, a.area_key, a.population_key, a.as_of AS a_as_of, a.id AS a, b.as_of AS b_as_of, b.id AS b,
+         a.cumulative, a.reporter_id = b.reporter_id AS same_reporter, a.value <> b.value AS differ,
          greatest(0, b.as_of - ${asOfEnd('a')})::int AS gap,
-         (coalesce(a.lower_bound, '-infinity') <= coalesce(b.upper_bound, 'infinity')
-          AND coalesce(b.lower_bound, '-infinity') <= coalesce(a.upper_bound, 'infinity')) AS overlap,
+         coalesce(a.lower_bound, '-infinity') AS a_lo, coalesce(a.upper_bound, 'infinity') AS a_hi,
+         coalesce(b.lower_bound, '-infinity') AS b_lo, coalesce(b.upper_bound, 'infinity') AS b_hi,
+         a.period_start AS a_start, a.period_end AS a_end, b.period_start AS b_start, b.period_end AS b_end,
          (a.area IS NULL) = (b.area_null) AND (a.population IS NULL) = (b.population_null) AS same_place
   FROM (SELECT * FROM scan ${area}) a
   CROSS JOIN LATERAL (
-    SELECT b.id, b.as_of, b.value, b.reporter_id, b.lower_bound, b.upper_bound,
+    SELECT b.id, b.as_of, b.value, b.reporter_id, b.lower_bound, b.upper_bound, b.period_start, b.period_end,
            b.area IS NULL AS area_null, b.population IS NULL AS population_null
     FROM figures b
     WHERE b.metric = a.metric AND coalesce(b.area, '') = a.area_key AND coalesce(b.population, '') = a.population_key
       AND (b.as_of, b.id) > (a.lo_as_of, a.lo_id) AND b.as_of <= ${asOfEnd('a')} + ${window}
+      -- Like with like: a running total only beside one running from the same start, a count for a
+      -- period only beside another count for a period.
+      AND b.cumulative = a.cumulative AND (NOT a.cumulative OR b.period_start IS NOT DISTINCT FROM a.period_start)
     ORDER BY b.as_of, b.id LIMIT ${pairs}
   ) b
   -- No ORDER BY here: a sort would have to read every pair before the first. A nested loop over
@@ -166,23 +225,27 @@ WITH scan AS MATERIALIZED (
   -- order already, and LIMIT stops it once the budget is examined.
   LIMIT ${pairs}
 ), hits AS (
-  -- Different values from different reporters, or from one reporter relayed by sources that have
-  -- nothing in common. OFFSET 0 keeps the check a lookup per pair: PostgreSQL may otherwise hash the
-  -- whole citations self-join once, the square of the figures citing one source (2.3 million rows
-  -- for 1,500 figures from one ministry's channel: 10 s instead of 0.1 s).
-  SELECT * FROM candidates
-  WHERE differ AND same_place AND (a_reporter IS DISTINCT FROM b_reporter OR NOT EXISTS (
-    SELECT 1 FROM citations ca JOIN citations cb ON cb.source_id = ca.source_id WHERE ca.figure_id = a AND cb.figure_id = b
-    OFFSET 0))
+  -- Pairs that cannot both be true (see DiscrepancyKind). Two running totals for one date must
+  -- allow a common value; a later one must not be below an earlier one (a higher one is growth).
+  -- A count for a period must not exceed the count for a period that contains it.
+  SELECT *, CASE WHEN same_reporter THEN 'revision' WHEN cumulative AND gap > 0 THEN 'regression' ELSE 'conflict' END AS verdict
+  FROM candidates
+  WHERE differ AND same_place AND CASE
+    WHEN cumulative AND gap = 0 THEN a_hi < b_lo OR b_hi < a_lo
+    WHEN cumulative THEN b_hi < a_lo
+    ELSE a_start IS NOT NULL AND a_end IS NOT NULL AND b_start IS NOT NULL AND b_end IS NOT NULL
+      AND ((a_start <= b_start AND b_end <= a_end AND b_lo > a_hi) OR (b_start <= a_start AND a_end <= b_end AND a_lo > b_hi))
+  END
   ORDER BY ${PAIR_ORDER} LIMIT ${p.add(q.limit + 1)}
 )
 SELECT 'hit' AS kind, metric, area_key, population_key, to_char(a_as_of, 'YYYY-MM-DD') AS a_as_of, a,
-       to_char(b_as_of, 'YYYY-MM-DD') AS b_as_of, b, gap, overlap, 0 AS scanned, 0 AS examined FROM hits
+       to_char(b_as_of, 'YYYY-MM-DD') AS b_as_of, b, gap, a_hi >= b_lo AND b_hi >= a_lo AS overlap, verdict,
+       0 AS scanned, 0 AS examined FROM hits
 UNION ALL
 (SELECT 'last', metric, area_key, population_key, to_char(a_as_of, 'YYYY-MM-DD'), a, to_char(b_as_of, 'YYYY-MM-DD'), b,
-        NULL, NULL, 0, (SELECT count(*) FROM candidates)::int FROM candidates ORDER BY ${PAIR_ORDER_DESC} LIMIT 1)
+        NULL, NULL, NULL, 0, (SELECT count(*) FROM candidates)::int FROM candidates ORDER BY ${PAIR_ORDER_DESC} LIMIT 1)
 UNION ALL
-(SELECT 'scanned', metric, area_key, population_key, to_char(as_of, 'YYYY-MM-DD'), id, NULL, NULL, NULL, NULL,
+(SELECT 'scanned', metric, area_key, population_key, to_char(as_of, 'YYYY-MM-DD'), id, NULL, NULL, NULL, NULL, NULL,
         (SELECT count(*) FROM scan)::int, 0 FROM scan ORDER BY metric DESC, area_key DESC, population_key DESC, as_of DESC, id DESC LIMIT 1)`;
   const rows = await db.query<Candidate>(sql, p.values);
   const hits = rows.filter((r) => r.kind === 'hit');
@@ -212,6 +275,9 @@ UNION ALL
       metric: a.metric,
       area: a.area,
       population: a.population,
+      cumulative: a.cumulative,
+      kind: pair.verdict!,
+      explanation: explain(pair.verdict!, a, b, pair.gap!),
       daysApart: pair.gap!,
       difference: b.value - a.value,
       boundsOverlap: pair.overlap!,
@@ -219,4 +285,36 @@ UNION ALL
     };
   });
   return { data, nextCursor };
+}
+
+type Fig = ReturnType<typeof toFigure>;
+
+const QUALIFIER_WORDS: Record<Fig['qualifier'], string> = {
+  exact: '',
+  at_least: 'at least ',
+  more_than: 'more than ',
+  about: 'about ',
+  nearly: 'nearly ',
+  up_to: 'up to ',
+  less_than: 'less than ',
+};
+const amount = (f: Fig) => `${QUALIFIER_WORDS[f.qualifier]}${f.value.toLocaleString('en-US')}`;
+const by = (f: Fig) => f.reporter?.name ?? 'an unattributed source';
+const period = (f: Fig) => (f.cumulative ? `as of ${f.asOf}` : `for ${f.periodStart} to ${f.periodEnd}`);
+
+/** One sentence a reader can check against the two figures: why they cannot both be right. */
+function explain(kind: DiscrepancyKind, a: Fig, b: Fig, gap: number): string {
+  const what = [a.metric, a.population && `(${a.population})`, a.area && `in ${a.area}`].filter(Boolean).join(' ');
+  if (!a.cumulative) {
+    const [inner, outer] = b.lowerBound !== null && a.upperBound !== null && b.lowerBound > a.upperBound ? [b, a] : [a, b];
+    return `${by(inner)} counts ${amount(inner)} ${what} ${period(inner)}, more than ${by(outer)}'s ${amount(outer)} ${period(outer)}, a period that contains it${kind === 'revision' ? ': the same reporter, counting again' : ''}.`;
+  }
+  if (gap > 0) {
+    return kind === 'revision'
+      ? `${by(a)} lowered its own running total of ${what}: ${amount(a)} ${period(a)}, then ${amount(b)} ${period(b)}.`
+      : `A running total of ${what} cannot fall, but ${by(b)}'s ${amount(b)} ${period(b)} is below ${by(a)}'s ${amount(a)} ${period(a)}: one is wrong, or they count differently.`;
+  }
+  return kind === 'revision'
+    ? `${by(a)} gave two running totals of ${what} for the same date that cannot both be true: ${amount(a)} ${period(a)} and ${amount(b)} ${period(b)}.`
+    : `${by(a)} and ${by(b)} give running totals of ${what} for the same date that cannot both be true: ${amount(a)} ${period(a)} against ${amount(b)} ${period(b)}.`;
 }

@@ -72,9 +72,9 @@ export const figureRoutes: FastifyPluginAsync = async (app) => {
   r.get('/figures/discrepancies', {
     schema: {
       operationId: 'figureDiscrepancies',
-      summary: 'Where reporters or sources disagree',
+      summary: 'Figures that cannot both be true',
       description:
-        'Pairs of figures for the same metric, area and population whose as-of dates fall within `window` days, with different values from different reporters, or from the same reporter through unrelated sources. Ordered by metric, area, population and the first figure’s as-of date. Each request examines a bounded number of figures and pairs: a page may hold fewer than `limit` pairs (even none) and still have a `nextCursor`; follow it until it is null to see every pair.',
+        'Pairs of figures of one metric, area and population, and of one kind (running totals from the same start, or counts for a period), whose as-of dates fall within `window` days and which cannot both be true, each with its `kind` and an `explanation`. Running totals for the same date must allow a common value; a later running total below an earlier one is a `regression` (a higher one is growth, and never listed); a count for a period above the count for a period containing it is a `conflict`. A reporter contradicting itself is a `revision`. Bounds follow the qualifiers ("at least 7,000" has no upper bound). Ordered by metric, area, population and the first figure’s as-of date. Each request examines a bounded number of figures and pairs: a page may hold fewer than `limit` pairs (even none) and still have a `nextCursor`; follow it until it is null to see every pair.',
       tags,
       querystring: DiscrepancyQuery,
       response: { 200: pageEnvelope(Discrepancy), ...errors(400) },

@@ -150,18 +150,24 @@ const reporterRef = z.string().min(1).max(200);
 
 export const SERIES_MAX_LIMIT = 1000;
 
+/** `area=` (empty) asks for the figures without one: a series never mixes "Gaza Strip" with "unspecified". */
+const seriesKey = (what: string) =>
+  z.string().max(300).optional().describe(`This ${what} (case-insensitive); empty for figures without one.`);
+
 export const SeriesQuery = z.strictObject({
   metric: Metric.meta({ example: 'killed' }),
-  reporter: reporterRef.describe('Reporter id or slug.').meta({ example: 'gaza-ministry-of-health' }),
-  area: z.string().min(1).max(300).optional().describe('Only this area (case-insensitive).'),
-  population: z.string().min(1).max(300).optional().describe('Only this population (case-insensitive).'),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(SERIES_MAX_LIMIT)
-    .default(100)
-    .describe(`Points per page, 1 to ${SERIES_MAX_LIMIT}.`),
+  reporter: reporterRef
+    .optional()
+    .describe('Only this reporter (id or slug); without it, every reporter, each point naming its own.')
+    .meta({ example: 'gaza-ministry-of-health' }),
+  area: seriesKey('area').meta({ example: 'Gaza Strip' }),
+  population: seriesKey('population').meta({ example: 'Palestinians' }),
+  cumulative: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('`true`: running totals; `false`: counts for a period.'),
+  limit: z.coerce.number().int().min(1).max(SERIES_MAX_LIMIT).default(100).describe(`Points per page, 1 to ${SERIES_MAX_LIMIT}.`),
   cursor: pageQuery.cursor,
   ...formatParams,
 });
@@ -169,8 +175,13 @@ export const SeriesQuery = z.strictObject({
 export const Series = z
   .object({
     metric: z.string(),
-    reporter: ActorSummary,
-    points: z.array(Figure).describe('Oldest as-of first; each point is a figure with its citations. One page of them.'),
+    reporter: ActorSummary.nullable().describe('The reporter asked for; null for a series from every reporter.'),
+    area: z.string().nullable(),
+    population: z.string().nullable(),
+    cumulative: z.boolean().nullable().describe('Running totals or counts for a period; null when there are no points.'),
+    points: z
+      .array(Figure)
+      .describe('Oldest as-of first; each point is a figure with its reporter and citations. One page of them.'),
     nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page of points; null on the last page.'),
   })
   .meta({ id: 'FigureSeries' });
@@ -201,18 +212,25 @@ export const DiscrepancyQuery = z.strictObject({
   ...formatParams,
 });
 
+export const DiscrepancyKind = z
+  .enum(['conflict', 'regression', 'revision'])
+  .describe(
+    '`conflict`: different reporters give counts for the same date (or for nested periods) that cannot both be true. `regression`: a running total below an earlier one from another reporter (a higher one is growth, never listed). `revision`: one reporter contradicting or lowering its own count.',
+  )
+  .meta({ id: 'DiscrepancyKind' });
+export type DiscrepancyKind = z.output<typeof DiscrepancyKind>;
+
 export const Discrepancy = z
   .object({
     metric: z.string(),
     area: z.string().nullable(),
     population: z.string().nullable(),
+    cumulative: z.boolean().describe('Whether both are running totals (else counts for a period).'),
+    kind: DiscrepancyKind,
+    explanation: z.string().describe('Why the two cannot both be right, in one sentence.'),
     daysApart: z.number().int().describe('Days between the two as-of periods; 0 when they overlap.'),
     difference: z.number().describe('Second value minus first.'),
-    boundsOverlap: z
-      .boolean()
-      .describe(
-        'Whether the ranges the two wordings allow overlap ("more than 6,000" and "6,500" do): a disagreement only when false.',
-      ),
+    boundsOverlap: z.boolean().describe('Whether the ranges the two wordings allow overlap ("more than 6,000" and "6,500" do).'),
     figures: z.tuple([Figure, Figure]),
   })
   .meta({ id: 'Discrepancy' });

@@ -78,6 +78,18 @@ export const Problem = z
       .object({ at: z.string(), by: z.string(), reason: z.string().nullable(), history: z.string() })
       .optional()
       .describe('For gone: when the record was deleted, by which key, why, and where its history is.'),
+    series: z
+      .array(
+        z.object({
+          area: z.string().nullable(),
+          population: z.string().nullable(),
+          cumulative: z.boolean(),
+          points: z.number().int(),
+          url: z.string(),
+        }),
+      )
+      .optional()
+      .describe('For ambiguous-series: each series the request matched, and the URL that asks for it alone.'),
   })
   .meta({ id: 'Problem', description: 'An RFC 9457 problem document.' });
 
