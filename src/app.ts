@@ -14,6 +14,8 @@ import { historyRoutes } from './history/routes.js';
 import { caching } from './http/caching.js';
 import { corsPolicy } from './http/cors.js';
 import { type RateLimits, rateLimits } from './http/limits.js';
+import { type RedisOptions, redisState } from './http/redis.js';
+import { type ResponseCacheOptions, responseCache } from './http/response-cache.js';
 import { securityHeaders } from './http/security.js';
 import { nulGuard } from './http/nul-guard.js';
 import { clientErrorHandler, errorHandler, frameworkErrors } from './http/error-handler.js';
@@ -36,6 +38,10 @@ export interface AppOptions {
   corsWriteOrigins?: readonly string[];
   /** Where clients reach the server (PUBLIC_URL), for absolute links; omitted, each request's scheme and host. */
   publicUrl?: string;
+  /** Redis shared by the instances (REDIS_URL, REDIS_KEY_PREFIX); omitted, each instance keeps its state alone. */
+  redis?: RedisOptions;
+  /** Answers cached in memory (RESPONSE_CACHE, RESPONSE_CACHE_MB); omitted, none. */
+  responseCache?: ResponseCacheOptions;
 }
 
 /** Builds the application without listening: the server entry point listens, tests inject. */
@@ -48,6 +54,8 @@ export async function buildApp({
   trustProxy = false,
   corsWriteOrigins = [],
   publicUrl,
+  redis,
+  responseCache: responseCacheOptions,
 }: AppOptions) {
   const app = Fastify({
     logger,
@@ -88,7 +96,10 @@ export async function buildApp({
   await app.register(nulGuard);
   await app.register(databasePlugin, { database });
   await app.register(auth, { adminKey });
+  await app.register(redisState, redis ?? {});
   if (rateLimit) await app.register(rateLimits, rateLimit);
+  // After the limiter, so that answers from memory count against the limits too.
+  if (responseCacheOptions) await app.register(responseCache, responseCacheOptions);
   await app.register(openapi);
   await app.register(healthRoutes);
   await app.register(actorRoutes);

@@ -75,6 +75,18 @@ export const configSchema = z.object({
       }
       return origins;
     }),
+  /** Shared by every instance: rate limits and the response cache's generation (src/http/redis.ts). Empty: each instance alone. */
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).regex(/^\S+$/, 'must not contain spaces').default('attest:'),
+  /**
+   * auto: on with REDIS_URL or the embedded database; off on PostgreSQL without Redis, where another
+   * instance or process could write unseen. on: this instance is PostgreSQL's only writer. off: never.
+   */
+  RESPONSE_CACHE: z.enum(['auto', 'on', 'off']).default('auto'),
+  RESPONSE_CACHE_MB: z.coerce.number().int().min(1).max(100_000).default(64),
 });
 
 /** Fastify's trustProxy: false, true (trust every hop), a number of hops, or addresses/CIDRs of the proxies. */
@@ -103,6 +115,10 @@ function isOrigin(s: string): boolean {
 }
 
 export type Config = z.output<typeof configSchema>;
+
+/** Whether answers are cached (RESPONSE_CACHE), given where the record is kept and whether Redis is shared. */
+export const responseCacheOn = (config: Pick<Config, 'RESPONSE_CACHE' | 'REDIS_URL' | 'DATABASE_URL'>) =>
+  config.RESPONSE_CACHE === 'on' || (config.RESPONSE_CACHE === 'auto' && (!!config.REDIS_URL || !config.DATABASE_URL));
 
 export class ConfigError extends Error {}
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, responseCacheOn } from './config.js';
 import { describeOpenFailure, openMigratedDatabase } from './db/open.js';
 import { fillBaselineSnapshots } from './writes/baseline.js';
 import { loadSeed } from './seed/load.js';
@@ -47,6 +47,8 @@ const app = await buildApp({
   trustProxy: config.TRUST_PROXY,
   corsWriteOrigins: config.CORS_WRITE_ORIGINS,
   publicUrl: config.PUBLIC_URL,
+  redis: config.REDIS_URL ? { url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX } : undefined,
+  responseCache: responseCacheOn(config) ? { maxBytes: config.RESPONSE_CACHE_MB * 1024 * 1024 } : undefined,
 });
 if (applied.length) app.log.info({ migrations: applied, baseline: await fillBaselineSnapshots(db) }, 'applied migrations');
 // A new embedded database is one that has never recorded a change: keys made with `npm run keys`
@@ -56,6 +58,9 @@ if (db.kind === 'pglite' && config.SEED_ON_EMPTY && (await neverWritten(db)) && 
 }
 if (!config.ADMIN_KEY) {
   app.log.info('ADMIN_KEY is not set: only keys created with `npm run keys -- create` can write');
+}
+if (config.DATABASE_URL && config.RESPONSE_CACHE === 'auto' && !config.REDIS_URL) {
+  app.log.info('response cache off: without REDIS_URL other instances could write unseen (RESPONSE_CACHE=on if this is the only one)');
 }
 
 let closing = false;

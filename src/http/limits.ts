@@ -15,7 +15,8 @@ export interface RateLimits {
 const EXEMPT = new Set(['/health', '/ready']);
 
 /**
- * Rate limits (@fastify/rate-limit, in this process's memory): a request that
+ * Rate limits (@fastify/rate-limit; counted in Redis with REDIS_URL, so every
+ * instance counts against the same limits, else in this process's memory): a request that
  * carries a key this instance has seen authenticate counts against that key
  * (keyed on the hash of the secret, no database read); any other request counts
  * against its client address (right behind a proxy only with TRUST_PROXY).
@@ -36,6 +37,12 @@ export const rateLimits = fp<RateLimits>(
       enableDraftSpec: true,
       timeWindow: 60_000,
       cache: 20_000,
+      ...(app.redis && {
+        redis: app.redis.client,
+        nameSpace: `${app.redis.prefix}rate:`,
+        // Redis unreachable: let requests through (src/http/redis.ts logs it) rather than refuse or hold them.
+        skipOnError: true,
+      }),
       keyGenerator: (req) => {
         const hash = keyed(req);
         // IPv6 clients are counted by /64, as one host usually holds the whole prefix.
@@ -62,5 +69,5 @@ export const rateLimits = fp<RateLimits>(
       }, done);
     });
   },
-  { name: 'attest-rate-limits', dependencies: ['attest-auth'] },
+  { name: 'attest-rate-limits', dependencies: ['attest-auth', 'attest-redis'] },
 );

@@ -4,6 +4,7 @@ import { inside } from '../db/snapshot.js';
 import { ProblemError, notFound } from '../core/problems.js';
 import type { Writer } from '../keys/auth.js';
 import { RECORDS, type Resource } from './records.js';
+import { writeEnded } from './commits.js';
 
 /** Who writes, why, and what makes a retried request the same request. */
 export interface WriteContext {
@@ -66,6 +67,10 @@ export async function write<T>(
       // Two writers that lock the same records in opposite orders: PostgreSQL aborts one; run it again.
       if (attempt < 3 && sqlState(err) === '40P01') continue;
       throw err;
+    } finally {
+      // Before the writer hears back, so that its next read, on any instance, is not an older cached answer.
+      // After a failure too: a commit whose acknowledgement was lost is still a change.
+      await writeEnded(db);
     }
   }
 }
