@@ -43,7 +43,7 @@ export interface ProblemExtras {
   errors?: FieldError[];
   dependents?: Record<string, { count: number; ids: string[] }>;
   /** For ambiguous-series: each series the request matched, and the URL that asks for it alone. */
-  series?: { area: string | null; population: string | null; cumulative: boolean; points: number; url: string }[];
+  series?: { area: string | null; population: string | null; cumulative: boolean; unit: string; points: number; url: string }[];
   /** For gone: when the record was deleted, by which key, why, and where its history is. */
   deleted?: { at: string; by: string; reason: string | null; history: string };
 }

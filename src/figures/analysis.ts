@@ -25,6 +25,7 @@ export async function figureSeries(db: Database, q: SeriesInput) {
     else if (value !== undefined) where.push(`lower(f.${column}) = lower(${p.add(value)})`);
   }
   if (q.cumulative !== undefined) where.push(`f.cumulative = ${p.add(q.cumulative)}`);
+  if (q.unit !== undefined) where.push(`f.unit = ${p.add(q.unit)}::figure_unit`);
   if (!q.cursor) await assertOneSeries(db, q, where, p.values);
   if (q.cursor) {
     const [asOf, createdAt, id] = decodePosition(q.cursor, SERIES_CURSOR, ['date', 'timestamp', 'uuid']);
@@ -47,6 +48,7 @@ export async function figureSeries(db: Database, q: SeriesInput) {
     area: first ? first.area : q.area || null,
     population: first ? first.population : q.population || null,
     cumulative: first ? first.cumulative : (q.cumulative ?? null),
+    unit: first ? first.unit : (q.unit ?? null),
     points,
     nextCursor,
   };
@@ -58,10 +60,16 @@ export async function figureSeries(db: Database, q: SeriesInput) {
  * request that matches several is refused with each of them and the URL that asks for it alone.
  */
 async function assertOneSeries(db: Database, q: SeriesInput, where: string[], values: unknown[]) {
-  const found = await db.query<{ area: string | null; population: string | null; cumulative: boolean; points: number }>(
-    `SELECT min(f.area) AS area, min(f.population) AS population, f.cumulative, count(*)::int AS points
+  const found = await db.query<{
+    area: string | null;
+    population: string | null;
+    cumulative: boolean;
+    unit: string;
+    points: number;
+  }>(
+    `SELECT min(f.area) AS area, min(f.population) AS population, f.cumulative, f.unit::text, count(*)::int AS points
      FROM figures f WHERE ${where.join(' AND ')}
-     GROUP BY lower(f.area), lower(f.population), f.cumulative ORDER BY count(*) DESC, 1, 2, 3 LIMIT 21`,
+     GROUP BY lower(f.area), lower(f.population), f.cumulative, f.unit ORDER BY count(*) DESC, 1, 2, 3, 4 LIMIT 21`,
     values,
   );
   if (found.length < 2) return;
@@ -71,9 +79,10 @@ async function assertOneSeries(db: Database, q: SeriesInput, where: string[], va
     params.set('area', s.area ?? '');
     params.set('population', s.population ?? '');
     params.set('cumulative', String(s.cumulative));
+    params.set('unit', s.unit);
     return { ...s, url: `/figures/series?${params}` };
   });
-  const missing = (['area', 'population', 'cumulative'] as const).filter(
+  const missing = (['area', 'population', 'cumulative', 'unit'] as const).filter(
     (k) => q[k] === undefined && new Set(found.map((s) => String(s[k]).toLowerCase())).size > 1,
   );
   throw new ProblemError(
@@ -195,14 +204,15 @@ export async function figureDiscrepancies(
   const pairs = p.add(budget.pairs);
   const sql = `
 WITH scan AS MATERIALIZED (
-  SELECT id, metric, area, population, as_of, as_of_precision, value, lower_bound, upper_bound, reporter_id,
-         cumulative, period_start, period_end,
+  SELECT id, metric, area, population, as_of, as_of_precision, value, qualifier, lower_bound, upper_bound, reporter_id,
+         cumulative, period_start, period_end, unit, share_of_id,
          coalesce(area, '') AS area_key, coalesce(population, '') AS population_key, ${lowerBound}
   FROM figures ${scanWhere.length ? `WHERE ${scanWhere.join(' AND ')}` : ''}
   ORDER BY ${key} LIMIT ${p.add(budget.figures)}
 ), candidates AS MATERIALIZED (
   SELECT a.metric, a.area_key, a.population_key, a.as_of AS a_as_of, a.id AS a, b.as_of AS b_as_of, b.id AS b,
-         a.cumulative, a.reporter_id = b.reporter_id AS same_reporter, a.value <> b.value AS differ,
+         a.cumulative, a.reporter_id = b.reporter_id AS same_reporter,
+         a.value IS DISTINCT FROM b.value OR a.qualifier <> b.qualifier AS differ,
          greatest(0, b.as_of - ${asOfEnd('a')})::int AS gap,
          coalesce(a.lower_bound, '-infinity') AS a_lo, coalesce(a.upper_bound, 'infinity') AS a_hi,
          coalesce(b.lower_bound, '-infinity') AS b_lo, coalesce(b.upper_bound, 'infinity') AS b_hi,
@@ -210,7 +220,7 @@ WITH scan AS MATERIALIZED (
          (a.area IS NULL) = (b.area_null) AND (a.population IS NULL) = (b.population_null) AS same_place
   FROM (SELECT * FROM scan ${area}) a
   CROSS JOIN LATERAL (
-    SELECT b.id, b.as_of, b.value, b.reporter_id, b.lower_bound, b.upper_bound, b.period_start, b.period_end,
+    SELECT b.id, b.as_of, b.value, b.qualifier, b.reporter_id, b.lower_bound, b.upper_bound, b.period_start, b.period_end,
            b.area IS NULL AS area_null, b.population IS NULL AS population_null
     FROM figures b
     WHERE b.metric = a.metric AND coalesce(b.area, '') = a.area_key AND coalesce(b.population, '') = a.population_key
@@ -218,6 +228,7 @@ WITH scan AS MATERIALIZED (
       -- Like with like: a running total only beside one running from the same start, a count for a
       -- period only beside another count for a period.
       AND b.cumulative = a.cumulative AND (NOT a.cumulative OR b.period_start IS NOT DISTINCT FROM a.period_start)
+      AND b.unit = a.unit AND b.share_of_id IS NOT DISTINCT FROM a.share_of_id
     ORDER BY b.as_of, b.id LIMIT ${pairs}
   ) b
   -- No ORDER BY here: a sort would have to read every pair before the first. A nested loop over
@@ -279,7 +290,7 @@ UNION ALL
       kind: pair.verdict!,
       explanation: explain(pair.verdict!, a, b, pair.gap!),
       daysApart: pair.gap!,
-      difference: b.value - a.value,
+      difference: a.value === null || b.value === null ? null : b.value - a.value,
       boundsOverlap: pair.overlap!,
       figures: [a, b] as [typeof a, typeof b],
     };
@@ -291,14 +302,24 @@ type Fig = ReturnType<typeof toFigure>;
 
 const QUALIFIER_WORDS: Record<Fig['qualifier'], string> = {
   exact: '',
-  at_least: 'at least ',
-  more_than: 'more than ',
-  about: 'about ',
-  nearly: 'nearly ',
-  up_to: 'up to ',
-  less_than: 'less than ',
+  at_least: 'at least',
+  more_than: 'more than',
+  about: 'about',
+  nearly: 'nearly',
+  up_to: 'up to',
+  less_than: 'less than',
+  several: 'several',
+  dozens: 'dozens',
+  hundreds: 'hundreds',
+  thousands: 'thousands',
+  tens_of_thousands: 'tens of thousands',
+  majority: 'the majority',
+  minority: 'a minority',
 };
-const amount = (f: Fig) => `${QUALIFIER_WORDS[f.qualifier]}${f.value.toLocaleString('en-US')}`;
+const amount = (f: Fig) => {
+  const number = f.value === null ? '' : `${f.value.toLocaleString('en-US')}${f.unit === 'count' ? '' : '%'}`;
+  return [QUALIFIER_WORDS[f.qualifier], number].filter(Boolean).join(' ');
+};
 const by = (f: Fig) => f.reporter?.name ?? 'an unattributed source';
 const period = (f: Fig) => (f.cumulative ? `as of ${f.asOf}` : `for ${f.periodStart} to ${f.periodEnd}`);
 

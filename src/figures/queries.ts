@@ -10,7 +10,7 @@ import type { Figure, FigureListInput } from './schemas.js';
 
 /** The read side of figures: one SQL query shapes a figure with its reporter and citations. */
 export const SELECT_FIGURES = `
-SELECT f.id, f.metric, f.value, f.qualifier, f.lower_bound, f.upper_bound, f.phrase, f.population, f.area, f.cumulative,
+SELECT f.id, f.metric, f.value, f.qualifier, f.unit, f.share_of_id, f.method, coalesce(f.derived_from, '{}') AS derived_from, f.lower_bound, f.upper_bound, f.phrase, f.population, f.area, f.cumulative,
        to_char(f.period_start, 'YYYY-MM-DD') AS period_start, to_char(f.period_end, 'YYYY-MM-DD') AS period_end,
        to_char(f.as_of, 'YYYY-MM-DD') AS as_of, f.as_of_precision, f.statement_id, f.caveats, f.notes,
        ${isoTimestamp('f.created_at')} AS created_at, ${isoTimestamp('f.updated_at')} AS updated_at,
@@ -23,8 +23,12 @@ type FigureOut = z.output<typeof Figure>;
 export interface FigureRow {
   id: string;
   metric: string;
-  value: number;
+  value: number | null;
   qualifier: FigureOut['qualifier'];
+  unit: FigureOut['unit'];
+  share_of_id: string | null;
+  method: FigureOut['method'];
+  derived_from: string[];
   lower_bound: number | null;
   upper_bound: number | null;
   phrase: string | null;
@@ -50,6 +54,10 @@ export function toFigure(r: FigureRow): FigureOut {
     metric: r.metric,
     value: r.value,
     qualifier: r.qualifier,
+    unit: r.unit,
+    shareOf: r.share_of_id,
+    method: r.method,
+    derivedFrom: r.derived_from,
     lowerBound: r.lower_bound,
     upperBound: r.upper_bound,
     phrase: r.phrase,

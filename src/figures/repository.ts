@@ -4,44 +4,20 @@ import { prepareCitations } from '../citations/repository.js';
 import type { Tx } from '../db/database.js';
 import { parsePartialDate } from '../core/partial-date.js';
 import { invalidField, notFound } from '../core/problems.js';
+import { SAMPLE, assertNoDependents, dependentsOf } from '../core/dependents.js';
+import { type Quantity, impliedBounds, quantityErrors } from './quantities.js';
 import type { FigureCreateInput, FigureUpdateInput } from './schemas.js';
 
-/** Every write to figures goes through here (revision history will hook in at this one place). */
-
-type Qualifier = FigureCreateInput['qualifier'];
-
-/** The range a qualified number asserts: "at least 7,000" is [7000, open], "nearly 2,000,000" is [open, 2000000]. */
-export function impliedBounds(qualifier: Qualifier, value: number): { lowerBound: number | null; upperBound: number | null } {
-  switch (qualifier) {
-    case 'exact':
-      return { lowerBound: value, upperBound: value };
-    case 'at_least':
-    case 'more_than':
-      return { lowerBound: value, upperBound: null };
-    case 'nearly':
-    case 'up_to':
-    case 'less_than':
-      return { lowerBound: null, upperBound: value };
-    case 'about':
-      return { lowerBound: null, upperBound: null };
-  }
-}
-
-interface Ranges {
-  lowerBound: number | null;
-  upperBound: number | null;
-  periodStart: Date | null;
-  periodEnd: Date | null;
-}
-
-/** Checks the figure as it will be stored: given fields merged with implied and current ones. */
-function assertRanges({ lowerBound, upperBound, periodStart, periodEnd }: Ranges) {
-  if (lowerBound !== null && upperBound !== null && lowerBound > upperBound) {
-    throw invalidField('body', 'lowerBound', `is above the upper bound ${upperBound}`);
-  }
-  if (periodStart && periodEnd && periodStart > periodEnd) {
-    throw invalidField('body', 'periodEnd', 'is before periodStart');
-  }
+/** Checks a figure's quantity as it will be stored, and that the figures it names exist. */
+async function assertQuantity(tx: Tx, q: Quantity, id?: string) {
+  const [first] = quantityErrors(q, id);
+  if (first) throw invalidField('body', first.field, first.message);
+  const named = [...new Set([...(q.shareOf ? [q.shareOf] : []), ...q.derivedFrom])];
+  if (!named.length) return;
+  const found = new Set((await tx.figure.findMany({ where: { id: { in: named } }, select: { id: true } })).map((f) => f.id));
+  if (q.shareOf && !found.has(q.shareOf)) throw invalidField('body', 'shareOf', `no figure with id ${q.shareOf}`);
+  const missing = q.derivedFrom.findIndex((d) => !found.has(d));
+  if (missing >= 0) throw invalidField('body', `derivedFrom.${missing}`, `no figure with id ${q.derivedFrom[missing]}`);
 }
 
 const day = (d: string | null | undefined) => (d == null ? d : new Date(`${d}T00:00:00Z`));
@@ -61,8 +37,8 @@ export async function createFigure(
   tx: Tx,
   input: WithId<Omit<FigureCreateInput, 'citations'>> & { citations: WithId<FigureCreateInput['citations'][number]>[] },
 ): Promise<string> {
-  const { reporter, statementId, citations, asOf, periodStart, periodEnd, lowerBound, upperBound, ...rest } = input;
-  const implied = impliedBounds(input.qualifier, input.value);
+  const { reporter, statementId, citations, asOf, periodStart, periodEnd, lowerBound, upperBound, shareOf, ...rest } = input;
+  const implied = impliedBounds(input.qualifier, input.value, input.unit);
   const { date, precision } = parsePartialDate(asOf)!;
   const ranges = {
     lowerBound: lowerBound === undefined ? implied.lowerBound : lowerBound,
@@ -70,11 +46,12 @@ export async function createFigure(
     periodStart: day(periodStart) ?? null,
     periodEnd: day(periodEnd) ?? null,
   };
-  assertRanges(ranges);
+  await assertQuantity(tx, { ...input, ...ranges, shareOf: shareOf ?? null }, input.id);
   const created = await tx.figure.create({
     data: {
       ...rest,
       ...ranges,
+      shareOfId: shareOf ?? null,
       ...(await references(tx, reporter, statementId)),
       asOf: date,
       asOfPrecision: precision,
@@ -88,20 +65,34 @@ export async function createFigure(
 export async function updateFigure(tx: Tx, id: string, input: FigureUpdateInput): Promise<string> {
   const current = await tx.figure.findUnique({ where: { id } });
   if (!current) throw notFound('figure', id);
-  const { reporter, statementId, asOf, periodStart, periodEnd, ...rest } = input;
-  // A new value or qualifier moves the bounds with it unless new bounds are given.
+  const { reporter, statementId, asOf, periodStart, periodEnd, shareOf, ...rest } = input;
+  const merged = {
+    value: input.value !== undefined ? input.value : current.value,
+    qualifier: input.qualifier ?? current.qualifier,
+    unit: input.unit ?? current.unit,
+  };
+  // A new value, qualifier or unit moves the bounds with it unless new bounds are given.
   const implied =
-    input.value !== undefined || input.qualifier !== undefined
-      ? impliedBounds(input.qualifier ?? current.qualifier, input.value ?? current.value)
+    input.value !== undefined || input.qualifier !== undefined || input.unit !== undefined
+      ? impliedBounds(merged.qualifier, merged.value, merged.unit)
       : {};
+  type Ranges = Pick<Quantity, 'lowerBound' | 'upperBound'> & { periodStart: Date | null; periodEnd: Date | null };
   const pick = <K extends keyof Ranges>(key: K, given: Ranges[K] | undefined): Ranges[K] =>
     given !== undefined ? given : key in implied ? (implied as Ranges)[key] : current[key];
-  assertRanges({
-    lowerBound: pick('lowerBound', input.lowerBound),
-    upperBound: pick('upperBound', input.upperBound),
-    periodStart: pick('periodStart', day(periodStart)),
-    periodEnd: pick('periodEnd', day(periodEnd)),
-  });
+  await assertQuantity(
+    tx,
+    {
+      ...merged,
+      lowerBound: pick('lowerBound', input.lowerBound),
+      upperBound: pick('upperBound', input.upperBound),
+      periodStart: pick('periodStart', day(periodStart)),
+      periodEnd: pick('periodEnd', day(periodEnd)),
+      shareOf: shareOf !== undefined ? shareOf : current.shareOfId,
+      method: input.method ?? current.method,
+      derivedFrom: input.derivedFrom ?? current.derivedFrom ?? [],
+    },
+    id,
+  );
   const asOfFields =
     asOf === undefined ? {} : (({ date, precision }) => ({ asOf: date, asOfPrecision: precision }))(parsePartialDate(asOf)!);
   await tx.figure.update({
@@ -110,6 +101,7 @@ export async function updateFigure(tx: Tx, id: string, input: FigureUpdateInput)
       ...implied,
       ...rest,
       ...asOfFields,
+      ...(shareOf === undefined ? {} : { shareOfId: shareOf }),
       ...(await references(tx, reporter, statementId)),
       periodStart: day(periodStart),
       periodEnd: day(periodEnd),
@@ -121,5 +113,18 @@ export async function updateFigure(tx: Tx, id: string, input: FigureUpdateInput)
 export async function deleteFigure(tx: Tx, id: string) {
   const found = await tx.figure.findUnique({ where: { id }, select: { id: true } });
   if (!found) throw notFound('figure', id);
+  // Figures that are a share of this one, or were computed from it, would lose what they mean.
+  const shares = { shareOfId: id };
+  const derived = { derivedFrom: { has: id } };
+  assertNoDependents(`figure ${id}`, {
+    'figures that are a share of it': await dependentsOf(
+      tx.figure.count({ where: shares }),
+      tx.figure.findMany({ where: shares, select: { id: true }, take: SAMPLE }),
+    ),
+    'figures derived from it': await dependentsOf(
+      tx.figure.count({ where: derived }),
+      tx.figure.findMany({ where: derived, select: { id: true }, take: SAMPLE }),
+    ),
+  });
   await tx.figure.delete({ where: { id } });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { METHODS, QUALIFIERS, UNITS } from './quantities.js';
 import { ActorSummary } from '../actors/schemas.js';
 import { Citation, citationList } from '../citations/schemas.js';
 import { formatParams, pageQuery, sortParam } from '../core/pagination.js';
@@ -13,16 +14,36 @@ export const Metric = z
   .meta({ example: 'killed' });
 
 export const Qualifier = z
-  .enum(['exact', 'at_least', 'more_than', 'about', 'nearly', 'up_to', 'less_than'])
-  .describe('How the reporter qualified the number ("at least 7,000" is at_least).')
+  .enum(QUALIFIERS)
+  .describe(
+    'How the reporter qualified the number ("at least 7,000" is at_least), or the words that stand for one: several (3–9), dozens (24–143), hundreds (200–999), thousands (2,000–9,999), tens_of_thousands (20,000–99,999), majority (50–100%), minority (0–50%). Those may come without a value; their bounds follow the ranges given.',
+  )
   .meta({ id: 'Qualifier' });
+
+export const Unit = z
+  .enum(UNITS)
+  .describe(
+    'count (the default); percent (0–100); share: a percentage of the figure named by shareOf ("the majority of those killed").',
+  )
+  .meta({ id: 'FigureUnit' });
+
+export const Method = z
+  .enum(METHODS)
+  .describe(
+    'How the reporter came by the number: reported (counted), estimated, extrapolated, or derived from the figures in derivedFrom.',
+  )
+  .meta({ id: 'FigureMethod' });
 
 const Bound = z.number().finite().min(0);
 
 const fields = {
   metric: Metric,
-  value: z.number().finite().min(0).describe('The number as reported.'),
+  value: z.number().finite().min(0).nullable().describe('The number as reported; null when the words give none ("dozens").'),
   qualifier: Qualifier,
+  unit: Unit,
+  shareOf: Uuid.nullable().describe('With unit share: the figure this is a share of.'),
+  method: Method,
+  derivedFrom: z.array(Uuid).max(50).describe('The figures an estimated, extrapolated or derived figure was computed from.'),
   lowerBound: Bound.nullable().describe('Lowest value the wording allows; derived from the qualifier when omitted.'),
   upperBound: Bound.nullable().describe('Highest value the wording allows; derived from the qualifier when omitted.'),
   phrase: Text(1000).nullable().describe('The words as printed, e.g. "nearly two million".'),
@@ -45,7 +66,12 @@ const fields = {
 export const FigureCreate = z
   .strictObject({
     ...fields,
+    value: fields.value.default(null),
     qualifier: fields.qualifier.default('exact'),
+    unit: fields.unit.default('count'),
+    shareOf: fields.shareOf.optional(),
+    method: fields.method.default('reported'),
+    derivedFrom: fields.derivedFrom.default([]),
     lowerBound: fields.lowerBound.optional(),
     upperBound: fields.upperBound.optional(),
     phrase: fields.phrase.optional(),
@@ -95,8 +121,12 @@ export const Figure = z
   .object({
     id: Uuid,
     metric: z.string(),
-    value: z.number(),
+    value: z.number().nullable(),
     qualifier: Qualifier,
+    unit: Unit,
+    shareOf: Uuid.nullable(),
+    method: Method,
+    derivedFrom: z.array(Uuid),
     lowerBound: z.number().nullable(),
     upperBound: z.number().nullable(),
     phrase: z.string().nullable(),
@@ -167,6 +197,7 @@ export const SeriesQuery = z.strictObject({
     .transform((v) => v === 'true')
     .optional()
     .describe('`true`: running totals; `false`: counts for a period.'),
+  unit: Unit.optional().describe('Only figures in this unit (counts and percentages never share a series).'),
   limit: z.coerce.number().int().min(1).max(SERIES_MAX_LIMIT).default(100).describe(`Points per page, 1 to ${SERIES_MAX_LIMIT}.`),
   cursor: pageQuery.cursor,
   ...formatParams,
@@ -179,6 +210,7 @@ export const Series = z
     area: z.string().nullable(),
     population: z.string().nullable(),
     cumulative: z.boolean().nullable().describe('Running totals or counts for a period; null when there are no points.'),
+    unit: Unit.nullable().describe('null when there are no points.'),
     points: z
       .array(Figure)
       .describe('Oldest as-of first; each point is a figure with its reporter and citations. One page of them.'),
@@ -229,7 +261,7 @@ export const Discrepancy = z
     kind: DiscrepancyKind,
     explanation: z.string().describe('Why the two cannot both be right, in one sentence.'),
     daysApart: z.number().int().describe('Days between the two as-of periods; 0 when they overlap.'),
-    difference: z.number().describe('Second value minus first.'),
+    difference: z.number().nullable().describe('Second value minus first; null when either has only words ("dozens").'),
     boundsOverlap: z.boolean().describe('Whether the ranges the two wordings allow overlap ("more than 6,000" and "6,500" do).'),
     figures: z.tuple([Figure, Figure]),
   })

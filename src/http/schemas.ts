@@ -84,6 +84,7 @@ export const Problem = z
           area: z.string().nullable(),
           population: z.string().nullable(),
           cumulative: z.boolean(),
+          unit: z.string(),
           points: z.number().int(),
           url: z.string(),
         }),

@@ -17,7 +17,12 @@ type Keyed<T> = T & { key: string };
 export type CitationSeed = Omit<z.input<typeof CitationCreate>, 'sourceId' | 'source'> & { sourceKey: string };
 type StatementSeed = Keyed<Omit<z.input<typeof StatementCreate>, 'citations'> & { citations: CitationSeed[] }>;
 type FigureSeed = Keyed<
-  Omit<z.input<typeof FigureCreate>, 'citations' | 'statementId'> & { statementKey?: string; citations: CitationSeed[] }
+  Omit<z.input<typeof FigureCreate>, 'citations' | 'statementId' | 'shareOf'> & {
+    statementKey?: string;
+    /** The seed figure this one is a share of (unit: share). */
+    shareOfKey?: string;
+    citations: CitationSeed[];
+  }
 >;
 
 export const actors: z.input<typeof ActorCreate>[] = [
@@ -426,7 +431,7 @@ export const figures: FigureSeed[] = [
     ...inGaza,
     ...sinceOctober7,
     asOf: '2024-03',
-    caveats: 'Unattributed in the article, which adds that the vast majority of the displaced were forced into Rafah.',
+    caveats: 'Unattributed in the article.',
     citations: [
       cite(
         PC,
@@ -489,7 +494,7 @@ export const figures: FigureSeed[] = [
     ...inGaza,
     ...sinceOctober7,
     asOf: '2023-12-04',
-    caveats: 'The article gives no reporter; it says most were women and children.',
+    caveats: 'The article gives no reporter.',
     citations: [
       cite(
         TEHRAN,
@@ -529,6 +534,105 @@ export const figures: FigureSeed[] = [
       cite(
         TEHRAN,
         'It has also imposed a “complete siege” on Gaza, cutting off fuel, electricity, food, and water to more than two million Palestinians living there.',
+      ),
+    ],
+  },
+  // Quantities printed without a number: the share of women and children, "thousands", "the vast majority".
+  {
+    key: 'women-children-share-killed-2024-03',
+    metric: 'killed',
+    value: null,
+    qualifier: 'majority',
+    unit: 'share',
+    shareOfKey: 'moh-killed-2024-03',
+    phrase: 'the majority of those killed and wounded are women and children',
+    population: 'women and children',
+    ...inGaza,
+    ...sinceOctober7,
+    asOf: '2024-03',
+    caveats: 'Said by “Palestinian and international organizations”, not by a named reporter; a share of the killed count.',
+    citations: [
+      cite(
+        PC,
+        'Palestinian and international organizations say that the majority of those killed and wounded are women and children.',
+      ),
+    ],
+  },
+  {
+    key: 'women-children-share-injured-2024-03',
+    metric: 'injured',
+    value: null,
+    qualifier: 'majority',
+    unit: 'share',
+    shareOfKey: 'moh-injured-2024-03',
+    phrase: 'the majority of those killed and wounded are women and children',
+    population: 'women and children',
+    ...inGaza,
+    ...sinceOctober7,
+    asOf: '2024-03',
+    caveats: 'Said by “Palestinian and international organizations”, not by a named reporter; a share of the injured count.',
+    citations: [
+      cite(
+        PC,
+        'Palestinian and international organizations say that the majority of those killed and wounded are women and children.',
+      ),
+    ],
+  },
+  {
+    key: 'women-children-share-killed-2023-12-04',
+    metric: 'killed',
+    value: null,
+    qualifier: 'majority',
+    unit: 'share',
+    shareOfKey: 'killed-2023-12-04',
+    phrase: 'mostly women and children',
+    population: 'women and children',
+    ...inGaza,
+    ...sinceOctober7,
+    asOf: '2023-12-04',
+    caveats: 'The article gives no reporter.',
+    citations: [
+      cite(
+        TEHRAN,
+        'Since the start of the offensive, the Tel Aviv regime has killed at least 15,523 Palestinians, mostly women and children',
+      ),
+    ],
+  },
+  {
+    key: 'displaced-to-rafah-share-2024-03',
+    metric: 'displaced',
+    value: null,
+    qualifier: 'majority',
+    unit: 'share',
+    shareOfKey: 'displaced-2024-03',
+    phrase: 'the vast majority of the displaced forced into the densely crowded southern city of Rafah',
+    population: 'people',
+    area: 'Rafah',
+    ...sinceOctober7,
+    asOf: '2024-03',
+    caveats: 'Unattributed in the article; “vast majority” is recorded as majority (more than half).',
+    citations: [
+      cite(
+        PC,
+        'with the vast majority of the displaced forced into the densely crowded southern city of Rafah near the border with Egypt',
+      ),
+    ],
+  },
+  {
+    key: 'diaz-canel-thousands-killed',
+    metric: 'killed',
+    value: null,
+    qualifier: 'thousands',
+    phrase: 'thousands of Palestinian people',
+    population: 'Palestinians',
+    asOf: '2023-12-04',
+    reporter: 'miguel-diaz-canel',
+    statementKey: 'diaz-canel-ceasefire',
+    caveats: 'A leader’s words at a meeting, not a count; no area or period given.',
+    citations: [
+      cite(
+        TEHRAN,
+        'Díaz-Canel, for his part, said Cuba slams Israel’s killing of thousands of Palestinian people and calls for the immediate establishment of a ceasefire in Gaza',
       ),
     ],
   },

@@ -38,9 +38,10 @@ export async function loadSeed(db: Database): Promise<boolean> {
       const input = StatementCreate.parse({ ...statement, citations: citations(statement.citations) });
       await createStatement(tx, withIds(`statement:${key}`, input));
     }
-    for (const { key, statementKey, ...figure } of figures) {
+    for (const { key, statementKey, shareOfKey, ...figure } of figures) {
       const statementId = statementKey && seedId(`statement:${statementKey}`);
-      const input = FigureCreate.parse({ ...figure, statementId, citations: citations(figure.citations) });
+      const shareOf = shareOfKey && seedId(`figure:${shareOfKey}`);
+      const input = FigureCreate.parse({ ...figure, statementId, shareOf, citations: citations(figure.citations) });
       await createFigure(tx, withIds(`figure:${key}`, input));
     }
     return true;

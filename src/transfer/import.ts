@@ -10,7 +10,8 @@ import { parsePartialDate } from '../core/partial-date.js';
 import { type FieldError, ProblemError } from '../core/problems.js';
 import { slugify } from '../core/slug.js';
 import type { Database, Tx } from '../db/database.js';
-import { impliedBounds, updateFigure } from '../figures/repository.js';
+import { updateFigure } from '../figures/repository.js';
+import { impliedBounds, quantityErrors } from '../figures/quantities.js';
 import { FigureCreate, type FigureCreateInput } from '../figures/schemas.js';
 import { MAX_JSON_DEPTH, tooDeep } from '../http/nul-guard.js';
 import { Timestamp, Uuid } from '../http/schemas.js';
@@ -169,7 +170,11 @@ const RevisionLine = z.strictObject({
   type: z.literal('revision'),
   resource: z.enum(RESOURCES),
   id: Uuid.transform((id) => id.toLowerCase()),
-  revision: z.number().int().min(1).max(2 ** 31 - 1),
+  revision: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31 - 1),
   action: z.enum(['create', 'update', 'delete']),
   at: Timestamp,
   by: z.string().min(1).max(200),
@@ -178,10 +183,7 @@ const RevisionLine = z.strictObject({
 });
 type Revision = z.output<typeof RevisionLine> & { line: number };
 
-type Parsed =
-  | { item: Item }
-  | { type: RecordType | null; errors: { field: string; message: string }[] }
-  | { revision: Revision };
+type Parsed = { item: Item } | { type: RecordType | null; errors: { field: string; message: string }[] } | { revision: Revision };
 
 /** One line (already JSON-parsed) as an item, or what is wrong with it. */
 export function parseItem(line: number, raw: unknown, defaultType: RecordType | undefined): Parsed {
@@ -318,11 +320,14 @@ const INSERT = {
       location text, occasion text, tags text[], verification verification, notes text, created_at timestamptz, updated_at timestamptz)`,
   involved: `INSERT INTO statement_actors (statement_id, actor_id, role)
     SELECT statement_id, actor_id, role FROM json_to_recordset($1::json) AS x(statement_id uuid, actor_id uuid, role involvement_role)`,
-  figures: `INSERT INTO figures (id, metric, value, qualifier, lower_bound, upper_bound, phrase, population, area, cumulative,
-      period_start, period_end, as_of, as_of_precision, reporter_id, statement_id, caveats, notes, created_at, updated_at)
-    SELECT id, metric, value, qualifier, lower_bound, upper_bound, phrase, population, area, cumulative, period_start, period_end,
-           as_of, as_of_precision, reporter_id, statement_id, caveats, notes, coalesce(created_at, now()), coalesce(updated_at, created_at, now())
-    FROM json_to_recordset($1::json) AS x(id uuid, metric text, value float8, qualifier qualifier, lower_bound float8,
+  figures: `INSERT INTO figures (id, metric, value, qualifier, unit, share_of_id, method, derived_from, lower_bound, upper_bound,
+      phrase, population, area, cumulative, period_start, period_end, as_of, as_of_precision, reporter_id, statement_id, caveats,
+      notes, created_at, updated_at)
+    SELECT id, metric, value, qualifier, unit, share_of_id, method, derived_from, lower_bound, upper_bound, phrase, population,
+           area, cumulative, period_start, period_end, as_of, as_of_precision, reporter_id, statement_id, caveats, notes,
+           coalesce(created_at, now()), coalesce(updated_at, created_at, now())
+    FROM json_to_recordset($1::json) AS x(id uuid, metric text, value float8, qualifier qualifier, unit figure_unit,
+      share_of_id uuid, method figure_method, derived_from uuid[], lower_bound float8,
       upper_bound float8, phrase text, population text, area text, cumulative boolean, period_start date, period_end date,
       as_of date, as_of_precision date_precision, reporter_id uuid, statement_id uuid, caveats text, notes text,
       created_at timestamptz, updated_at timestamptz)`,
@@ -1018,14 +1023,26 @@ class Importer {
         const statementId = f.statementId?.toLowerCase() ?? null;
         if (statementId && !this.statementIds.has(statementId))
           errors.push({ field: 'statementId', message: `no statement with id ${f.statementId}` });
-        const implied = impliedBounds(f.qualifier, f.value);
+        const implied = impliedBounds(f.qualifier, f.value, f.unit);
         const lowerBound = f.lowerBound === undefined ? implied.lowerBound : f.lowerBound;
         const upperBound = f.upperBound === undefined ? implied.upperBound : f.upperBound;
-        if (lowerBound !== null && upperBound !== null && lowerBound > upperBound)
-          errors.push({ field: 'lowerBound', message: `is above the upper bound ${upperBound}` });
-        if (f.periodStart && f.periodEnd && f.periodStart > f.periodEnd)
-          errors.push({ field: 'periodEnd', message: 'is before periodStart' });
-        Object.assign(desired, { reporter, statementId, lowerBound, upperBound });
+        const shareOf = f.shareOf?.toLowerCase() ?? null;
+        const derivedFrom = f.derivedFrom.map((d) => d.toLowerCase());
+        errors.push(
+          ...quantityErrors(
+            {
+              ...f,
+              lowerBound,
+              upperBound,
+              shareOf,
+              derivedFrom,
+              periodStart: f.periodStart ?? null,
+              periodEnd: f.periodEnd ?? null,
+            },
+            item.id,
+          ),
+        );
+        Object.assign(desired, { reporter, statementId, lowerBound, upperBound, shareOf, derivedFrom });
         const asOf = parsePartialDate(f.asOf)!;
         natural = JSON.stringify([
           f.metric,
@@ -1036,6 +1053,7 @@ class Importer {
           asOf.precision,
           f.value,
           f.qualifier,
+          f.unit,
         ]);
       }
       const cites: PlannedCitation[] = (b.citations as CitationCreateInput[]).map((c, index) => {
@@ -1212,23 +1230,25 @@ class Importer {
         as_of_precision: asOf.precision,
         value: f.value,
         qualifier: f.qualifier,
+        unit: f.unit,
       };
     });
     const rows = await this.sql<Row>(
-      `SELECT DISTINCT ON (f.metric, f.reporter_id, f.area, f.population, f.as_of, f.as_of_precision, f.value, f.qualifier)
+      `SELECT DISTINCT ON (f.metric, f.reporter_id, f.area, f.population, f.as_of, f.as_of_precision, f.value, f.qualifier, f.unit)
               f.id::text, f.metric, f.reporter_id::text, f.area, f.population, to_char(f.as_of, 'YYYY-MM-DD') AS as_of,
-              f.as_of_precision::text, f.value, f.qualifier::text
+              f.as_of_precision::text, f.value, f.qualifier::text, f.unit::text
        FROM json_to_recordset($1::json) AS k(metric text, reporter_id uuid, area text, population text, as_of date,
-            as_of_precision date_precision, value float8, qualifier qualifier)
+            as_of_precision date_precision, value float8, qualifier qualifier, unit figure_unit)
        JOIN figures f ON f.metric = k.metric AND f.reporter_id IS NOT DISTINCT FROM k.reporter_id AND f.area IS NOT DISTINCT FROM k.area
         AND f.population IS NOT DISTINCT FROM k.population AND f.as_of = k.as_of AND f.as_of_precision = k.as_of_precision
-        AND f.value = k.value AND f.qualifier = k.qualifier
-       ORDER BY f.metric, f.reporter_id, f.area, f.population, f.as_of, f.as_of_precision, f.value, f.qualifier, f.id`,
+        AND f.value IS NOT DISTINCT FROM k.value AND f.qualifier = k.qualifier AND f.unit = k.unit
+       ORDER BY f.metric, f.reporter_id, f.area, f.population, f.as_of, f.as_of_precision, f.value, f.qualifier, f.unit, f.id`,
       [JSON.stringify(keys)],
     );
     for (const r of rows) {
+      const value = r.value === null ? null : Number(r.value);
       out.set(
-        JSON.stringify([r.metric, r.reporter_id, r.area, r.population, r.as_of, r.as_of_precision, Number(r.value), r.qualifier]),
+        JSON.stringify([r.metric, r.reporter_id, r.area, r.population, r.as_of, r.as_of_precision, value, r.qualifier, r.unit]),
         r.id as string,
       );
     }
@@ -1321,6 +1341,10 @@ class Importer {
       metric: f.metric,
       value: f.value,
       qualifier: f.qualifier,
+      unit: f.unit,
+      share_of_id: desired.shareOf,
+      method: f.method,
+      derived_from: desired.derivedFrom,
       lower_bound: desired.lowerBound,
       upper_bound: desired.upperBound,
       phrase: f.phrase ?? null,
