@@ -3,6 +3,7 @@
 // throw-away in-memory PGlite, so no database needs to be running.
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { pgliteExtensions } from '../src/db/extensions.js';
 import { createMigration } from '../src/db/migrations.js';
 
 const name = process.argv[2];
@@ -10,7 +11,7 @@ if (!name) {
   console.error('Usage: npm run db:migration -- <name>   e.g. npm run db:migration -- add_figure_unit');
   process.exit(2);
 }
-const pglite = await PGlite.create('memory://');
+const pglite = await PGlite.create('memory://', { extensions: await pgliteExtensions() });
 try {
   const file = await createMigration(name, new PrismaPGlite(pglite));
   console.log(

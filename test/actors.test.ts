@@ -3,14 +3,16 @@ import { useApp } from './helpers/app.js';
 
 const ctx = useApp();
 
+// A handle or an external id names one actor (test/actor-identity.test.ts): each other person gets its own.
+let n = 0;
 const person = (over: Record<string, unknown> = {}) => ({
   name: 'Miguel Díaz-Canel',
   kind: 'person',
   aliases: ['Diaz-Canel', 'Miguel Díaz-Canel Bermúdez'],
   role: 'President of Cuba',
   country: 'CU',
-  handles: [{ platform: 'X', handle: 'DiazCanelB' }],
-  externalIds: { wikidata: 'Q1234' },
+  handles: [{ platform: 'X', handle: n ? `Person${n}` : 'DiazCanelB' }],
+  externalIds: { wikidata: `Q${1234 + n++}` },
   ...over,
 });
 

@@ -73,6 +73,10 @@ describe('the hot queries can be served by their indexes', () => {
   it.each([
     ['/statements?tag=GenocidioEnGaza', ['statements_tags_lower_idx']],
     ['/statements?language=ES', ['statements_language_lower_idx', 'statements_original_language_lower_idx']],
+    // A BCP 47 prefix (pt finds pt-BR) is a range on the same indexes.
+    ['/statements?language=pt', ['statements_language_lower_idx', 'statements_original_language_lower_idx']],
+    // A name search, exact words or a spelling variant: the trigram index.
+    ['/actors?q=ibrahim%20raisi', ['actors_search_key_trgm_idx']],
     ['/figures?area=gaza%20strip', ['figures_area_lower_idx']],
     ['/figures?population=palestinians', ['figures_population_lower_idx']],
   ])('case-insensitive filter %s: %s', async (url, expected) => {

@@ -1,11 +1,13 @@
 import { UUID } from '../core/ids.js';
 import type { WithId } from '../core/ids.js';
-import type { Tx } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { type Dependents, SAMPLE, assertNoDependents, dependentsOf } from '../core/dependents.js';
-import { pageOf, parseSort, prismaPage } from '../core/pagination.js';
+import { decodeCursor, offsetFromCursor, pageOf, parseSort } from '../core/pagination.js';
+import type { Database, Tx } from '../db/database.js';
+import { Params } from '../db/sql.js';
 import { ProblemError, invalidField, notFound } from '../core/problems.js';
 import { slugify } from '../core/slug.js';
+import { resolveActorIds, resolveActorRef } from './refs.js';
 import type { ActorCreateInput, ActorListInput, ActorUpdateInput } from './schemas.js';
 
 type ActorRow = Prisma.ActorGetPayload<object>;
@@ -28,26 +30,17 @@ export async function findActor(db: Tx, ref: string) {
   return row;
 }
 
-/** Resolves an actor named in a request; unknown ones are a 400 on that field. */
-export async function resolveActor(db: Tx, ref: string, field: string, where: 'body' | 'query' = 'body') {
-  const row = await db.actor.findUnique({ where: whereRef(ref), select: { id: true, slug: true, name: true, kind: true } });
-  if (!row) throw invalidField(where, field, `no actor with id or slug '${ref}'`);
-  return row;
+/** Resolves an actor named in a request (any form src/actors/refs.ts takes); unknown or ambiguous ones are a 400 on that field. */
+export async function resolveActor(db: Tx, ref: string, field: string, where: 'body' | 'query' | 'params' = 'body') {
+  const id = await resolveActorRef(db, ref, field, where);
+  return db.actor.findUniqueOrThrow({ where: { id }, select: { id: true, slug: true, name: true, kind: true } });
 }
 
-export async function resolveActorId(db: Tx, ref: string, field: string): Promise<string> {
-  return (await resolveActor(db, ref, field)).id;
-}
+export const resolveActorId = (db: Tx, ref: string, field: string): Promise<string> => resolveActorRef(db, ref, field);
 
-/** Names, as a 400 on a query parameter, every actor reference that matches no actor. */
+/** Names, as a 400 on a query parameter, every actor reference that matches no actor (or several). */
 export async function assertActorsExist(db: Tx, refs: string[], field: string) {
-  const ids = refs.filter((r) => UUID.test(r)).map((r) => r.toLowerCase());
-  const found = await db.actor.findMany({
-    where: { OR: [{ id: { in: ids } }, { slug: { in: refs } }] },
-    select: { id: true, slug: true },
-  });
-  const unknown = refs.filter((r) => !found.some((a) => a.id === r.toLowerCase() || a.slug === r));
-  if (unknown.length) throw invalidField('query', field, `no actor with id or slug ${unknown.map((u) => `'${u}'`).join(', ')}`);
+  await resolveActorIds(db, refs, field, 'query');
 }
 
 async function assertSlugFree(db: Tx, slug: string, exceptId?: string) {
@@ -98,30 +91,76 @@ export async function deleteActor(db: Tx, ref: string) {
 }
 
 /**
- * Each word of a search must occur in the actor's search key, which the
- * database folds from name, slug and aliases ("Díaz-Canel" → "diaz canel").
- * Words are folded the same way here; ILIKE handles case.
+ * The words of a search, folded as the database folds search keys ("Díaz-Canel" → diaz, canel).
+ * An actor whose search key (name, slug and aliases) contains each word matches exactly.
  */
-function searchTerms(q: string | undefined) {
-  if (!q) return [];
+function searchWords(q: string): string[] {
   const words = q
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
     .split(/[\s\p{P}\p{S}]+/u)
     .filter(Boolean);
   if (!words.length) throw invalidField('query', 'q', 'has no letters or digits to search for');
-  return words.map((word) => ({ searchKey: { contains: word, mode: 'insensitive' as const } }));
+  return words;
 }
 
-export async function listActors(db: Tx, q: ActorListInput) {
-  const search = searchTerms(q.q);
-  const sort = parseSort(q.sort, { createdAt: 'date', name: 'string' });
-  const page = prismaPage(sort, q.cursor);
-  const rows = await db.actor.findMany({
-    where: { AND: [page.where, { kind: q.kind, country: q.country }, ...search] },
-    orderBy: page.orderBy,
-    take: q.limit + 1,
+/**
+ * Actors whose name, slug or aliases have every word of the search, each exactly or as a
+ * variant: pg_trgm's word similarity of at least 0.6 ("ibrahim raisi" finds Ebrahim Raisi,
+ * "raissi" finds Raisi), while "ministry cuba" still finds no Cuban ministry. Both forms are
+ * answered by the trigram index on search_key. The rank is the words' mean similarity: 1 when
+ * every word occurs as typed, lower for variants.
+ */
+function searchSql(p: Params, q: string) {
+  const words = searchWords(q);
+  const each = words.map((w) => {
+    const word = p.add(w);
+    return { where: `(${word} <% a.search_key OR a.search_key LIKE ${p.add(`%${w}%`)})`, rank: `word_similarity(${word}, a.search_key)` };
   });
-  const { data, nextCursor } = pageOf(rows, q.limit, sort, (row) => row[sort.field as keyof typeof row]);
+  return {
+    where: each.map((e) => e.where).join(' AND '),
+    rank: `(${each.map((e) => e.rank).join(' + ')})`,
+  };
+}
+
+export async function listActors(db: Database, q: ActorListInput) {
+  const sortName = q.sort ?? (q.q ? 'relevance' : 'name');
+  if (sortName === 'relevance' && !q.q) throw invalidField('query', 'sort', 'relevance needs a search query q');
+  const sort = parseSort(sortName, { createdAt: 'date', name: 'string', relevance: 'string' });
+  const p = new Params();
+  const where: string[] = [];
+  if (q.kind) where.push(`a.kind = ${p.add(q.kind)}::actor_kind`);
+  if (q.country) where.push(`a.country = ${p.add(q.country)}`);
+  const search = q.q ? searchSql(p, q.q) : undefined;
+  if (search) where.push(search.where);
+  let order: string;
+  let offset = 0;
+  if (sort.field === 'relevance' && search) {
+    offset = offsetFromCursor(sort, q.cursor);
+    order = `ORDER BY ${search.rank} DESC, a.name, a.id OFFSET ${p.add(offset)}`;
+  } else {
+    const dir = sort.descending ? 'DESC' : 'ASC';
+    const column = sort.field === 'name' ? 'a.name' : 'a.created_at';
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor, sort);
+      const value = sort.field === 'name' ? p.add(c.value) : `${p.add(c.value)}::timestamptz`;
+      where.push(`(${column}, a.id) ${sort.descending ? '<' : '>'} (${value}, ${p.add(c.id)}::uuid)`);
+    }
+    order = `ORDER BY ${column} ${dir}, a.id ${dir}`;
+  }
+  const ids = await db.query<{ id: string }>(
+    `SELECT a.id FROM actors a${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ${order} LIMIT ${p.add(q.limit + 1)}`,
+    p.values,
+    { prepare: !search },
+  );
+  const byId = new Map(
+    (await db.prisma.actor.findMany({ where: { id: { in: ids.map((r) => r.id) } } })).map((row) => [row.id, row]),
+  );
+  const rows = ids.map((r) => byId.get(r.id)!);
+  const { data, nextCursor } =
+    sort.field === 'relevance'
+      ? pageOf(rows, q.limit, sort, () => String(offset + q.limit))
+      : pageOf(rows, q.limit, sort, (row) => (sort.field === 'name' ? row.name : row.createdAt));
   return { data: data.map(toActor), nextCursor };
 }

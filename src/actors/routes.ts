@@ -15,7 +15,7 @@ export const actorRoutes: FastifyPluginAsync = async (app) => {
       list: 'People, organisations, governments and outlets that speak or report figures.',
       delete: 'Refused with 409 while statements or figures refer to the actor; the answer lists them.',
     },
-    list: (db, q) => listActors(db.prisma, q),
+    list: listActors,
     get: async (db, ref) => toActor(await findActor(db.prisma, ref)),
     resolve: async (tx, ref) => (await findActor(tx, ref)).id,
     create: async (tx, body) => (await createActor(tx, body)).id,

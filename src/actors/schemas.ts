@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CountryCode, Slug, Text, Timestamp, Uuid } from '../http/schemas.js';
-import { pageQuery, sortParam } from '../core/pagination.js';
+import { pageQuery } from '../core/pagination.js';
 
 export const ActorKind = z
   .enum(['person', 'organization', 'government', 'armed_group', 'media_outlet', 'other'])
@@ -82,7 +82,7 @@ export const Actor = z
   })
   .meta({ id: 'Actor' });
 
-export const ACTOR_SORTS = ['name', '-name', 'createdAt', '-createdAt'] as const;
+export const ACTOR_SORTS = ['name', '-name', 'createdAt', '-createdAt', 'relevance'] as const;
 
 export const ActorListQuery = z.strictObject({
   q: z
@@ -91,11 +91,18 @@ export const ActorListQuery = z.strictObject({
     .min(1)
     .max(200)
     .optional()
-    .describe('Search names, slugs and aliases; case- and accent-insensitive ("diaz canel" finds Díaz-Canel).')
+    .describe(
+      'Search names, slugs and aliases; case- and accent-insensitive ("diaz canel" finds Díaz-Canel), tolerant of spelling variants and transliterations ("ibrahim raisi" finds Ebrahim Raisi). Sorted by relevance unless `sort` says otherwise.',
+    )
     .meta({ example: 'diaz canel' }),
   kind: ActorKind.optional().describe('Only actors of this kind.'),
   country: CountryCode.optional().describe('Only actors of this country.'),
-  sort: sortParam(ACTOR_SORTS, 'name'),
+  sort: z
+    .enum(ACTOR_SORTS)
+    .optional()
+    .describe(
+      'Sort key; a leading `-` sorts descending. Default: `relevance` (closest names first) with `q`, else `name`. Ties are broken by id, so the order is stable.',
+    ),
   ...pageQuery,
 });
 

@@ -48,6 +48,11 @@ export interface ProblemExtras {
   deleted?: { at: string; by: string; reason: string | null; history: string };
 }
 
+  /**
+   * Actors the problem is about: the one holding a handle or external id a write wanted (with the
+   * field), or every actor an ambiguous reference could mean.
+   */
+  actors?: { id: string; slug: string; name: string; field?: string }[];
 export class ProblemError extends Error {
   readonly status: number;
   constructor(

@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { pgliteExtensions } from './extensions.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { lockDataDir } from './lock.js';
 
@@ -88,7 +89,7 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database
   const lock = dataDir.startsWith('memory://') ? undefined : lockDataDir(dataDir);
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create({ dataDir, loadDataDir });
+    pglite = await PGlite.create({ dataDir, loadDataDir, extensions: await pgliteExtensions() });
   } catch (err) {
     lock?.release();
     throw err;

@@ -15,6 +15,7 @@ import {
 } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
 import type pg from 'pg';
+import { pgliteExtensions } from './extensions.js';
 
 export interface MigrationOptions {
   migrationsDir?: string;
@@ -198,7 +199,10 @@ function forMigrations(factory: Factory, shadowDatabaseUrl?: string): Factory {
     adapterName,
     connect: () => repaired(factory.connect()),
     connectToShadowDb: async () => {
-      const shadow = await repaired(factory.connectToShadowDb());
+      // The adapter's own shadow PGlite is created without extensions, where CREATE EXTENSION fails.
+      const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
+      const shadowDb = await PGlite.create('memory://', { extensions: await pgliteExtensions() });
+      const shadow = await repaired(new PrismaPGlite(shadowDb).connect());
       return extend(shadow, { dispose: () => shadow.client.close() });
     },
   };

@@ -52,6 +52,22 @@ export function actorRefs(p: Params, column: string, refs: string[]): string {
   return refs.length === 1 ? `${column} = (${actors})` : `${column} = ANY(ARRAY(${actors}))`;
 }
 
+/**
+ * A BCP 47 language filter as prefix matching (RFC 4647 basic filtering): `pt` matches pt,
+ * pt-BR and pt-PT, `pt-br` matches pt-BR and pt-BR-x-…, but `pt` never matches pta. Compared
+ * lower-cased and byte by byte, so "starts with pt-" is the range ['pt-', 'pt.') ('.' follows '-')
+ * on any database collation, which the `lower(column) COLLATE "C"` indexes answer.
+ */
+export function languageMatches(p: Params, columns: string[], tag: string): string {
+  const t = tag.toLowerCase();
+  const [exact, from, to] = [p.add(t), p.add(`${t}-`), p.add(`${t}.`)];
+  const one = (column: string) => {
+    const e = `(lower(${column}) COLLATE "C")`;
+    return `${e} = ${exact} OR (${e} >= ${from} AND ${e} < ${to})`;
+  };
+  return `(${columns.map(one).join(' OR ')})`;
+}
+
 /** ORDER BY and the keyset condition for one page, sorted on `column` with `idColumn` breaking ties. */
 export function keyset(
   p: Params,

@@ -51,6 +51,8 @@ export const databaseUnavailable = (detail = 'The database could not be reached;
  * silent, overloaded, not migrated) is a 503 with Retry-After, never a 500.
  */
 export function problemFromDatabaseError(err: unknown): ProblemError | undefined {
+  const taken = actorKeyTaken(err);
+  if (taken) return taken;
   if (err instanceof Prisma.PrismaClientKnownRequestError) {
     if (err.code === 'P2002') return new ProblemError('conflict', `A record with the same ${uniqueFields(err)} already exists.`);
     if (err.code === 'P2003') return new ProblemError('has-dependents', 'The change would break a reference between records.');
@@ -93,4 +95,40 @@ function uniqueFields(err: Prisma.PrismaClientKnownRequestError): string {
     { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } | undefined;
   const fields = meta?.driverAdapterError?.cause?.constraint?.fields ?? meta?.target;
   return Array.isArray(fields) ? fields.join(', ') : 'unique value';
+}
+
+// Raised by the trigger actors_keys_sync (migration 20261206100000_actor_keys), followed by JSON.
+const ACTOR_KEY_TAKEN = 'attest-actor-key-taken ';
+
+/**
+ * A handle or external id that another actor holds: a 409 naming that actor and the field. The
+ * database says so (rather than a check before the write) so that two concurrent writers of the
+ * same key cannot both succeed: the second waits for the first to commit, then gets this.
+ */
+export function actorKeyTaken(err: unknown): ProblemError | undefined {
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [err];
+  while (stack.length) {
+    const e = stack.pop() as
+      | { message?: unknown; originalMessage?: unknown; cause?: unknown; meta?: unknown; driverAdapterError?: unknown }
+      | undefined;
+    if (!e || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    // Driver adapters keep the database's message as originalMessage; pg's own errors as message.
+    const text = [e.originalMessage, e.message].find((m): m is string => typeof m === 'string' && m.includes(ACTOR_KEY_TAKEN));
+    if (text) {
+      const json = text.slice(text.indexOf(ACTOR_KEY_TAKEN) + ACTOR_KEY_TAKEN.length).match(/\{.*\}/s)?.[0];
+      if (!json) return undefined;
+      const t = JSON.parse(json) as { field: string; key: string; id: string; slug: string; name: string };
+      const what = t.field.startsWith('handles') ? 'handle' : 'external id';
+      const message = `the ${what} ${t.key} is already held by actor ${t.slug} (${t.id})`;
+      return new ProblemError(
+        'conflict',
+        `${t.field}: ${message}. Use that actor, or merge the two with POST /actors/{id}/merge.`,
+        { errors: [{ in: 'body', field: t.field, message }], actors: [{ id: t.id, slug: t.slug, name: t.name, field: t.field }] },
+      );
+    }
+    stack.push(e.cause, e.meta, e.driverAdapterError);
+  }
+  return undefined;
 }

@@ -21,7 +21,15 @@ export const Slug = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens, e.g. miguel-diaz-canel');
 
 /** An actor named by id or by slug in request bodies. */
-export const ActorRef = z.string().min(1).max(200).describe('Actor id (UUID) or slug.');
+export const ActorRef = z
+  .string()
+  .min(1)
+  .max(200)
+  .describe(
+    'An actor: id (UUID), slug, name or alias (case- and accent-insensitive), handle (`@DiazCanelB`, or `x:DiazCanelB` for one platform) or external id (`wikidata:Q…`). A reference two actors share is refused, naming both.',
+  );
+
+export const ActorRefParams = z.strictObject({ id: ActorRef.meta({ example: 'miguel-diaz-canel' }) });
 
 // BCP 47, loosely: language, optional script/region/variants (es, en-GB, sr-Latn).
 export const LanguageTag = z
@@ -96,6 +104,12 @@ export const Problem = z
 
 const problemResponse = (description: string) => ({
   description,
+    actors: z
+      .array(z.object({ id: z.string(), slug: z.string(), name: z.string(), field: z.string().optional() }))
+      .optional()
+      .describe(
+        'For conflict: the actor that already holds the handle or external id (and the field that asked for it). For validation-failed: every actor an ambiguous reference could mean.',
+      ),
   content: { 'application/problem+json': { schema: Problem } },
 });
 

@@ -1,5 +1,6 @@
 import type { WithId } from '../core/ids.js';
 import type { Tx } from '../db/database.js';
+import { Params, languageMatches } from '../db/sql.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { SAMPLE, assertNoDependents, dependentsOf } from '../core/dependents.js';
 import { pageOf, parseSort, prismaPage } from '../core/pagination.js';
@@ -79,8 +80,22 @@ export async function deleteSource(db: Tx, id: string) {
   await db.source.delete({ where: { id } });
 }
 
+/**
+ * The language tags in use that a BCP 47 prefix matches (`pt`: pt, pt-BR, pt-PT), read from the
+ * prefix index; few, so the list itself can filter on the plain language index.
+ */
+async function languagesMatching(db: Tx, tag: string): Promise<string[]> {
+  const p = new Params();
+  const rows = await db.$queryRawUnsafe<{ language: string }[]>(
+    `SELECT DISTINCT language FROM sources WHERE ${languageMatches(p, ['language'], tag)}`,
+    ...p.values,
+  );
+  return rows.map((r) => r.language);
+}
+
 export async function listSources(db: Tx, q: SourceListInput) {
   assertRange(q.from, q.to);
+  const languages = q.language ? await languagesMatching(db, q.language) : undefined;
   const sort = parseSort(q.sort, { createdAt: 'date', title: 'string' });
   const page = prismaPage(sort, q.cursor);
   const rows = await db.source.findMany({
@@ -91,6 +106,7 @@ export async function listSources(db: Tx, q: SourceListInput) {
           kind: q.kind,
           url: q.url,
           publisher: q.publisher ? { equals: q.publisher, mode: 'insensitive' } : undefined,
+          language: languages ? { in: languages } : undefined,
           publishedOn: q.from ? { gte: parsePartialDate(q.from)!.date } : undefined,
         },
         // A source dated only to a month or year is in range when its whole period is.

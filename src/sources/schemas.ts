@@ -79,6 +79,9 @@ export const SOURCE_SORTS = ['-createdAt', 'createdAt', 'title', '-title'] as co
 export const SourceListQuery = z.strictObject({
   kind: SourceKind.optional().describe('Only sources of this kind.'),
   publisher: z.string().min(1).max(300).optional().describe('Only sources from this publisher (exact, case-insensitive).'),
+  language: LanguageTag.optional().describe(
+    'Only sources in this language, matched as a BCP 47 prefix: `pt` finds pt, pt-BR and pt-PT.',
+  ),
   url: HttpUrl.transform(normalizeUrl).optional().describe('Find the source with this URL (normalised before matching).'),
   from: PartialDateString.optional().describe('Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).'),
   to: PartialDateString.optional().describe(

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { assertActorsExist } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
-import { Params, actorRefs, countRows, keyset, periodWithin } from '../db/sql.js';
+import { Params, actorRefs, countRows, keyset, languageMatches, periodWithin } from '../db/sql.js';
 import { offsetFromCursor, pageOf, parseSort } from '../core/pagination.js';
 import { type Precision, assertRange, cutDay } from '../core/partial-date.js';
 import { invalidField, notFound } from '../core/problems.js';
@@ -114,10 +114,7 @@ function filters(p: Params, q: StatementListInput): string[] {
   where.push(...periodWithin(p, 's.said_on', 's.said_precision', q.from, q.to));
   if (q.kind) where.push(`s.kind = ${p.add(q.kind)}::statement_kind`);
   if (q.medium) where.push(`s.medium = ${p.add(q.medium)}::medium`);
-  if (q.language) {
-    const lang = p.add(q.language.toLowerCase());
-    where.push(`(lower(s.language) = ${lang} OR lower(s.original_language) = ${lang})`);
-  }
+  if (q.language) where.push(languageMatches(p, ['s.language', 's.original_language'], q.language));
   if (q.tag) {
     const tags = p.add(q.tag.map((t) => t.replace(/^#/, '').toLowerCase()));
     where.push(`attest_lower_tags(s.tags) && ${tags}::text[]`);

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { findActor } from '../actors/repository.js';
+import { resolveActor } from '../actors/repository.js';
 import { crudOperations } from '../http/crud.js';
 import { pageEnvelope } from '../core/pagination.js';
 import { sendList } from '../http/formats.js';
-import { IdOrSlugParams, errors, idParams } from '../http/schemas.js';
+import { ActorRefParams, errors, idParams } from '../http/schemas.js';
 import { EXAMPLE_IDS } from '../seed/ids.js';
 import { getStatement, listStatements, shapeOf } from './queries.js';
 import { createStatement, deleteStatement, updateStatement } from './repository.js';
@@ -25,12 +25,12 @@ export const statementRoutes: FastifyPluginAsync = async (app) => {
       summary: 'An actor’s statements (timeline)',
       description: 'What one actor said, newest first by default, with every filter of `GET /statements`.',
       tags: ['Statements', 'Actors'],
-      params: IdOrSlugParams,
+      params: ActorRefParams,
       querystring: ActorStatementsQuery,
       response: { 200: pageEnvelope(Statement), ...errors(400, 404) },
     },
     handler: async (req, reply) => {
-      const actor = await findActor(app.db.prisma, req.params.id);
+      const actor = await resolveActor(app.db.prisma, req.params.id, 'id', 'params');
       return sendList(req, reply, app.db, {
         name: `${actor.slug}-statements`,
         item: Statement,

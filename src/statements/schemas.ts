@@ -172,7 +172,9 @@ export const StatementFilters = {
       'Full-text search over the quoted text and the original, each in its own language, in web-search syntax: `"exact phrase"`, `OR`, `-exclude`.',
     ),
   kind: StatementKind.optional(),
-  language: LanguageTag.optional().describe('Language of the text or of the original.'),
+  language: LanguageTag.optional().describe(
+    'Language of the text or of the original, matched as a BCP 47 prefix: `pt` finds pt, pt-BR and pt-PT; `pt-BR` finds only Brazilian Portuguese.',
+  ),
   tag: listParam(z.string().min(1).max(100))
     .optional()
     .describe('Has any of these tags (case-insensitive; a leading # is ignored).'),

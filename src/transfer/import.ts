@@ -3,6 +3,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { parse as parseCsv } from 'csv-parse';
 import { z } from 'zod';
 import { updateActor } from '../actors/repository.js';
+import { lookupActors, refProblem } from '../actors/refs.js';
+import { actorKeyTaken } from '../http/db-errors.js';
 import { ActorCreate, type ActorCreateInput } from '../actors/schemas.js';
 import type { CitationCreateInput } from '../citations/schemas.js';
 import { UUID } from '../core/ids.js';
@@ -396,6 +398,7 @@ class Importer {
   private readonly report: ImportReport;
   // Caches of what exists (in the database or in this transaction): references resolve without a query.
   private actorRefs = new Map<string, string>();
+  private actorProblems = new Map<string, string>();
   private sourceIds = new Set<string>();
   private sourceKeys = new Map<string, string>();
   private statementIds = new Set<string>();
@@ -629,7 +632,8 @@ class Importer {
       this.dropCaches();
       if (items.length === 1) {
         const [item] = items;
-        const problem = err instanceof ProblemError ? err : undefined;
+        // A handle or external id another actor holds: the line's field and the holder, as the API says it.
+        const problem = err instanceof ProblemError ? err : actorKeyTaken(err);
         if (!problem && !databaseRefusal(err)) throw err;
         this.delta = { types: zeroTypes(), failures: [] };
         this.record(this.report, item.line, item.type, [
@@ -742,17 +746,24 @@ class Importer {
     return UUID.test(ref) ? ref.toLowerCase() : ref;
   }
 
-  /** Looks up the actors named by id or slug that the cache does not know. */
+  /**
+   * Looks up the actors the lines name that the cache does not know, with the API's one resolver
+   * (id, slug, alias, handle, external id, merged actor's old id or slug). References that name no
+   * actor or several get the reason, for this batch only: a later batch may create the actor.
+   */
   private async resolveActors(refs: string[]) {
+    this.actorProblems.clear();
     const wanted = [...new Set(refs.map((r) => this.actorRef(r)))].filter((r) => !this.actorRefs.has(r));
     if (!wanted.length) return;
-    const ids = wanted.filter((r) => UUID.test(r));
-    const slugs = wanted.filter((r) => !UUID.test(r));
-    const rows = await this.sql<{ id: string; slug: string }>(
-      `SELECT id::text, slug FROM actors WHERE id = ANY($1::uuid[]) OR slug = ANY($2::text[])`,
-      [ids, slugs],
-    );
-    for (const r of rows) this.rememberActor(r.id, r.slug);
+    for (const [ref, matches] of await lookupActors(this.tx, wanted)) {
+      if (matches.length === 1) this.actorRefs.set(ref, matches[0].id);
+      else this.actorProblems.set(ref, refProblem(ref, matches)!);
+    }
+  }
+
+  /** Why a reference did not resolve, for a line's failure. */
+  private actorProblem(ref: string) {
+    return this.actorProblems.get(this.actorRef(ref)) ?? refProblem(ref, [])!;
   }
 
   private rememberActor(id: string, slug: string) {
@@ -1001,11 +1012,11 @@ class Importer {
       if (item.type === 'statement') {
         const s = item.body;
         const speaker = this.actorRefs.get(this.actorRef(s.speaker));
-        if (!speaker) errors.push({ field: 'speaker', message: `no actor with id or slug '${s.speaker}'` });
+        if (!speaker) errors.push({ field: 'speaker', message: this.actorProblem(s.speaker) });
         const involved: { actor: string; role: string }[] = [];
         s.involved.forEach((v, i) => {
           const actor = this.actorRefs.get(this.actorRef(v.actor));
-          if (!actor) errors.push({ field: `involved.${i}.actor`, message: `no actor with id or slug '${v.actor}'` });
+          if (!actor) errors.push({ field: `involved.${i}.actor`, message: this.actorProblem(v.actor) });
           else if (involved.some((x) => x.actor === actor))
             errors.push({ field: `involved.${i}.actor`, message: 'actor listed twice' });
           else involved.push({ actor, role: v.role });
@@ -1019,7 +1030,7 @@ class Importer {
       } else {
         const f = item.body;
         const reporter = f.reporter ? this.actorRefs.get(this.actorRef(f.reporter)) : null;
-        if (reporter === undefined) errors.push({ field: 'reporter', message: `no actor with id or slug '${f.reporter}'` });
+        if (reporter === undefined) errors.push({ field: 'reporter', message: this.actorProblem(f.reporter!) });
         const statementId = f.statementId?.toLowerCase() ?? null;
         if (statementId && !this.statementIds.has(statementId))
           errors.push({ field: 'statementId', message: `no statement with id ${f.statementId}` });
