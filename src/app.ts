@@ -8,7 +8,6 @@ import { figureRoutes } from './figures/routes.js';
 import { citationRoutes } from './citations/routes.js';
 import type { Database } from './db/database.js';
 import { databasePlugin } from './db/plugin.js';
-import { replicaRouting, routedDatabase } from './db/replica.js';
 import { auth } from './keys/auth.js';
 import { keyRoutes } from './keys/routes.js';
 import { healthRoutes } from './health/routes.js';
@@ -28,8 +27,6 @@ import { transferRoutes } from './transfer/routes.js';
 
 export interface AppOptions {
   database: Database;
-  /** A read replica (DATABASE_REPLICA_URL), which the app closes: anonymous reads go there; omitted, all go to `database`. */
-  replica?: Database;
   logger?: FastifyServerOptions['logger'];
   bodyLimit?: number;
   /** The bootstrap admin credential (ADMIN_KEY); without it, only stored keys can write. */
@@ -51,7 +48,6 @@ export interface AppOptions {
 /** Builds the application without listening: the server entry point listens, tests inject. */
 export async function buildApp({
   database,
-  replica,
   logger = false,
   bodyLimit = 1024 * 1024,
   adminKey,
@@ -99,8 +95,7 @@ export async function buildApp({
   await app.register(corsPolicy, { writeOrigins: corsWriteOrigins });
   await app.register(securityHeaders);
   await app.register(nulGuard);
-  await app.register(databasePlugin, { database: replica ? routedDatabase(database, replica) : database });
-  if (replica) await app.register(replicaRouting, { replica });
+  await app.register(databasePlugin, { database });
   await app.register(auth, { adminKey });
   await app.register(redisState, redis ?? {});
   if (rateLimit) await app.register(rateLimits, rateLimit);
@@ -108,6 +103,7 @@ export async function buildApp({
   if (responseCacheOptions) await app.register(responseCache, responseCacheOptions);
   await app.register(openapi);
   await app.register(healthRoutes);
+  await app.register(actorQueryRefs);
   await app.register(actorRoutes);
   await app.register(sourceRoutes);
   await app.register(statementRoutes);
@@ -124,7 +120,6 @@ declare module 'fastify' {
     /** PUBLIC_URL without its trailing slash, when set. */
     publicUrl: string | undefined;
   }
-  await app.register(actorQueryRefs);
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;

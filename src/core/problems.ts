@@ -46,13 +46,13 @@ export interface ProblemExtras {
   series?: { area: string | null; population: string | null; cumulative: boolean; unit: string; points: number; url: string }[];
   /** For gone: when the record was deleted, by which key, why, and where its history is. */
   deleted?: { at: string; by: string; reason: string | null; history: string };
-}
-
   /**
    * Actors the problem is about: the one holding a handle or external id a write wanted (with the
    * field), or every actor an ambiguous reference could mean.
    */
   actors?: { id: string; slug: string; name: string; field?: string }[];
+}
+
 export class ProblemError extends Error {
   readonly status: number;
   constructor(

@@ -3,8 +3,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { pgliteExtensions } from './extensions.js';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { pgliteExtensions } from './extensions.js';
 import { lockDataDir } from './lock.js';
 
 export type DatabaseTarget =

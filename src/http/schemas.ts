@@ -99,17 +99,17 @@ export const Problem = z
       )
       .optional()
       .describe('For ambiguous-series: each series the request matched, and the URL that asks for it alone.'),
-  })
-  .meta({ id: 'Problem', description: 'An RFC 9457 problem document.' });
-
-const problemResponse = (description: string) => ({
-  description,
     actors: z
       .array(z.object({ id: z.string(), slug: z.string(), name: z.string(), field: z.string().optional() }))
       .optional()
       .describe(
         'For conflict: the actor that already holds the handle or external id (and the field that asked for it). For validation-failed: every actor an ambiguous reference could mean.',
       ),
+  })
+  .meta({ id: 'Problem', description: 'An RFC 9457 problem document.' });
+
+const problemResponse = (description: string) => ({
+  description,
   content: { 'application/problem+json': { schema: Problem } },
 });
 
