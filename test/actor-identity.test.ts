@@ -248,3 +248,137 @@ describe('language filters match BCP 47 prefixes', () => {
     ).toContain('actors_names_idx');
   });
 });
+
+describe('merging a duplicate into another actor', () => {
+  const citations = [{ sourceId: TEHRAN, excerpt: 'the passage', role: 'secondary' }];
+  const say = async (speaker: string, text: string, involved: { actor: string; role: string }[] = []) => {
+    const res = await ctx.api
+      .post('/statements')
+      .send({ speaker, text, language: 'en', kind: 'paraphrase', saidOn: '2024-05-01', involved, citations });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.id as string;
+  };
+
+  it('moves every reference, merges names and ids, redirects the old id and slug, and keeps both histories', async () => {
+    const raisi = (await ctx.anon.get(`/actors/${RAISI}`).expect(200)).body;
+    const dup = await actor('Seyyed Ebrahim Raisolsadati', {
+      slug: 'raisolsadati',
+      aliases: ['Raisi', 'Ebrahim Raisolsadati'],
+      handles: [{ platform: 'telegram', handle: 'raisi_ir' }],
+      externalIds: { viaf: '123456' },
+    });
+    const saidByDup = await say(dup.slug, 'A duplicate speaks.', [{ actor: RAISI, role: 'mentioned' }]);
+    const involvesBoth = await say(DIAZ, 'Both are named.', [
+      { actor: RAISI, role: 'addressee' },
+      { actor: dup.id, role: 'mentioned' },
+    ]);
+    const involvesDup = await say(DIAZ, 'Only the duplicate is named.', [{ actor: dup.id, role: 'counterpart' }]);
+    const figure = await ctx.api
+      .post('/figures')
+      .send({ metric: 'merge_test', value: 7, asOf: '2024-05-01', reporter: dup.id, citations })
+      .expect(201);
+
+    await ctx.api.post(`/actors/${dup.slug}/merge`).unset('change-reason').send({ into: RAISI }).expect(400);
+    await ctx.anon.post(`/actors/${dup.slug}/merge`).set('change-reason', 'x').send({ into: RAISI }).expect(401);
+    await ctx.api.post(`/actors/${dup.slug}/merge`).send({ into: dup.id }).expect(400);
+
+    const res = await ctx.api
+      .post(`/actors/${dup.slug}/merge`)
+      .set('change-reason', 'Same person: Raisolsadati is the family name')
+      .send({ into: RAISI });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ id: raisi.id, slug: RAISI, name: raisi.name });
+    expect(res.body.aliases).toEqual(expect.arrayContaining(['Seyyed Ebrahim Raisolsadati', 'Ebrahim Raisolsadati']));
+    expect(res.body.aliases.filter((a: string) => a === 'Raisi')).toHaveLength(1);
+    expect(res.body.handles).toEqual(expect.arrayContaining([{ platform: 'telegram', handle: 'raisi_ir' }]));
+    expect(res.body.externalIds).toMatchObject({ viaf: '123456' });
+
+    // References moved.
+    const s1 = (await ctx.anon.get(`/statements/${saidByDup}`).expect(200)).body;
+    expect(s1.speaker.id).toBe(raisi.id);
+    const both = (await ctx.anon.get(`/statements/${involvesBoth}`).expect(200)).body;
+    expect(both.involved.map((v: { actor: { id: string }; role: string }) => [v.actor.id, v.role])).toEqual([[raisi.id, 'addressee']]);
+    const one = (await ctx.anon.get(`/statements/${involvesDup}`).expect(200)).body;
+    expect(one.involved.map((v: { actor: { id: string } }) => v.actor.id)).toEqual([raisi.id]);
+    expect((await ctx.anon.get(`/figures/${figure.body.id}`).expect(200)).body.reporter.id).toBe(raisi.id);
+
+    // The old id and slug redirect, and still name the survivor wherever an actor is named.
+    for (const old of [dup.id, dup.slug]) {
+      const moved = await ctx.anon.get(`/actors/${old}`).query({ asOf: new Date().toISOString() }).expect(308);
+      expect(moved.headers.location).toMatch(new RegExp(`^/actors/${raisi.id}\\?asOf=`));
+      const listed = await ctx.anon.get('/statements').query({ actor: old, limit: 100 }).expect(200);
+      expect(listed.body.data.map((s: { id: string }) => s.id)).toContain(saidByDup);
+    }
+    await ctx.anon.get('/statements').query({ actor: '@raisi_ir' }).expect(200);
+    // Its slug is not free for another actor: old links would change meaning.
+    await ctx.api.post('/actors').send({ name: 'Someone Else', kind: 'person', slug: dup.slug }).expect(409);
+
+    // History: the duplicate's ends with its deletion, pointing at the survivor; the survivor's update says why.
+    const dupHistory = (await ctx.anon.get(`/actors/${dup.id}/history`).expect(200)).body.data;
+    expect(dupHistory[0]).toMatchObject({ action: 'delete' });
+    expect(dupHistory[0].reason).toContain('Same person');
+    expect(dupHistory[0].reason).toContain(`into ${RAISI} (${raisi.id})`);
+    const survivorHistory = (await ctx.anon.get(`/actors/${raisi.id}/history`).expect(200)).body.data;
+    expect(survivorHistory[0].reason).toContain(`merged actor ${dup.slug}`);
+    const statementHistory = (await ctx.anon.get(`/statements/${saidByDup}/history`).expect(200)).body.data;
+    expect(statementHistory[0].reason).toContain(`merged actor ${dup.slug}`);
+    // Writing to the merged actor: 410, saying where it went.
+    const gone = await ctx.api.patch(`/actors/${dup.id}`).send({ role: 'x' }).expect(410);
+    expect(gone.body.deleted.reason).toContain(raisi.id);
+  });
+
+  it('refuses two different ids of one registry, and changes nothing', async () => {
+    const a = await actor('Registry One', { externalIds: { wikidata: 'Q900001' } });
+    const b = await actor('Registry Two', { externalIds: { wikidata: 'Q900002' } });
+    const said = await say(a.slug, 'Said before a refused merge.');
+    const res = await ctx.api.post(`/actors/${a.id}/merge`).send({ into: b.slug }).expect(409);
+    expect(res.body.errors[0].field).toBe('externalIds.wikidata');
+    expect(res.body.actors.map((x: { id: string }) => x.id).sort()).toEqual([a.id, b.id].sort());
+    expect((await ctx.anon.get(`/statements/${said}`).expect(200)).body.speaker.id).toBe(a.id);
+    await ctx.anon.get(`/actors/${a.slug}`).expect(200);
+  });
+
+  it('answers 404 for an unknown duplicate and 400 naming `into` for an unknown survivor', async () => {
+    await ctx.api.post('/actors/no-such-actor/merge').send({ into: RAISI }).expect(404);
+    const res = await ctx.api.post(`/actors/${DIAZ}/merge`).send({ into: 'no-such-actor' }).expect(400);
+    expect(res.body.errors[0]).toMatchObject({ in: 'body', field: 'into' });
+    await ctx.api.post(`/actors/${DIAZ}/merge`).send({ into: RAISI, extra: 1 }).expect(400);
+  });
+});
+
+// Real concurrent requests: on PostgreSQL they run on separate connections and interleave; on the
+// embedded database they are serialised, and the same rule must hold.
+describe('one holder per key under concurrent writes', () => {
+  const TRIALS = 25;
+  const WRITERS = 4;
+
+  it(`of ${WRITERS} concurrent creates with one external id, exactly one succeeds (${TRIALS} trials)`, async () => {
+    for (let t = 0; t < TRIALS; t++) {
+      const answers = await Promise.all(
+        Array.from({ length: WRITERS }, (_, i) =>
+          ctx.api.post('/actors').send({ name: `Race ${t} writer ${i}`, kind: 'person', externalIds: { wikidata: `Q77${t}` } }),
+        ),
+      );
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses).toEqual([201, ...Array(WRITERS - 1).fill(409)]);
+      const winner = answers.find((a) => a.status === 201)!.body;
+      for (const lost of answers.filter((a) => a.status === 409)) {
+        expect(lost.body.actors).toEqual([expect.objectContaining({ id: winner.id, field: 'externalIds.wikidata' })]);
+      }
+    }
+  });
+
+  it(`of two actors taking one handle at once, exactly one gets it (${TRIALS} trials)`, async () => {
+    for (let t = 0; t < TRIALS; t++) {
+      const [a, b] = [await actor(`Handle race ${t} a`), await actor(`Handle race ${t} b`)];
+      const handles = [{ platform: 'x', handle: `race_${t}` }];
+      const answers = await Promise.all([
+        ctx.api.patch(`/actors/${a.id}`).send({ handles }),
+        ctx.api.patch(`/actors/${b.id}`).send({ handles: [{ platform: 'X', handle: `RACE_${t}` }] }),
+      ]);
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+      const held = await ctx.anon.get('/statements').query({ actor: `x:race_${t}` });
+      expect(held.status).toBe(200);
+    }
+  });
+});

@@ -50,6 +50,13 @@ async function assertSlugFree(db: Tx, slug: string, exceptId?: string) {
       errors: [{ in: 'body', field: 'slug', message: 'already taken' }],
     });
   }
+  // The slug of a merged actor keeps leading to the survivor: links to it must not change meaning.
+  const former = await db.actorKey.findUnique({ where: { kind_key: { kind: 'formerSlug', key: slug } }, select: { actorId: true } });
+  if (former && former.actorId !== exceptId) {
+    throw new ProblemError('conflict', `The slug '${slug}' belonged to an actor merged into actor ${former.actorId}; it leads there.`, {
+      errors: [{ in: 'body', field: 'slug', message: `belonged to an actor merged into ${former.actorId}` }],
+    });
+  }
 }
 
 export async function createActor(db: Tx, input: WithId<ActorCreateInput>) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CountryCode, Slug, Text, Timestamp, Uuid } from '../http/schemas.js';
+import { ActorRef, CountryCode, Slug, Text, Timestamp, Uuid } from '../http/schemas.js';
 import { pageQuery } from '../core/pagination.js';
 
 export const ActorKind = z
@@ -55,6 +55,14 @@ export const ActorCreate = z
       role: 'Principal judicial organ of the United Nations',
     },
   });
+
+export const ActorMerge = z
+  .strictObject({
+    into: ActorRef.describe(
+      'The actor to keep: id, slug, alias, handle or external id (as anywhere an actor is named). The actor in the path is folded into it.',
+    ),
+  })
+  .meta({ id: 'ActorMerge', example: { into: 'ebrahim-raisi' } });
 
 export const ActorUpdate = z
   .strictObject(fields)
