@@ -8,6 +8,7 @@ import { figureRoutes } from './figures/routes.js';
 import { citationRoutes } from './citations/routes.js';
 import type { Database } from './db/database.js';
 import { databasePlugin } from './db/plugin.js';
+import { replicaRouting, routedDatabase } from './db/replica.js';
 import { auth } from './keys/auth.js';
 import { keyRoutes } from './keys/routes.js';
 import { healthRoutes } from './health/routes.js';
@@ -27,6 +28,8 @@ import { transferRoutes } from './transfer/routes.js';
 
 export interface AppOptions {
   database: Database;
+  /** A read replica (DATABASE_REPLICA_URL), which the app closes: anonymous reads go there; omitted, all go to `database`. */
+  replica?: Database;
   logger?: FastifyServerOptions['logger'];
   bodyLimit?: number;
   /** The bootstrap admin credential (ADMIN_KEY); without it, only stored keys can write. */
@@ -48,6 +51,7 @@ export interface AppOptions {
 /** Builds the application without listening: the server entry point listens, tests inject. */
 export async function buildApp({
   database,
+  replica,
   logger = false,
   bodyLimit = 1024 * 1024,
   adminKey,
@@ -95,7 +99,8 @@ export async function buildApp({
   await app.register(corsPolicy, { writeOrigins: corsWriteOrigins });
   await app.register(securityHeaders);
   await app.register(nulGuard);
-  await app.register(databasePlugin, { database });
+  await app.register(databasePlugin, { database: replica ? routedDatabase(database, replica) : database });
+  if (replica) await app.register(replicaRouting, { replica });
   await app.register(auth, { adminKey });
   await app.register(redisState, redis ?? {});
   if (rateLimit) await app.register(rateLimits, rateLimit);

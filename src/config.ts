@@ -87,6 +87,11 @@ export const configSchema = z.object({
    */
   RESPONSE_CACHE: z.enum(['auto', 'on', 'off']).default('auto'),
   RESPONSE_CACHE_MB: z.coerce.number().int().min(1).max(100_000).default(64),
+  /** A read replica of DATABASE_URL (src/db/replica.ts): anonymous reads go there. */
+  DATABASE_REPLICA_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'must be a postgresql:// URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 
 /** Fastify's trustProxy: false, true (trust every hop), a number of hops, or addresses/CIDRs of the proxies. */
@@ -125,6 +130,9 @@ export class ConfigError extends Error {}
 /** Reads the environment once; every bad variable is named in one message. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = configSchema.safeParse(env);
+  if (result.success && result.data.DATABASE_REPLICA_URL && !result.data.DATABASE_URL) {
+    throw new ConfigError('Invalid configuration:\n  DATABASE_REPLICA_URL: needs DATABASE_URL (a replica of the embedded database cannot exist)');
+  }
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, responseCacheOn } from './config.js';
 import { describeOpenFailure, openMigratedDatabase } from './db/open.js';
+import { openDatabase } from './db/database.js';
 import { fillBaselineSnapshots } from './writes/baseline.js';
 import { loadSeed } from './seed/load.js';
 import type { Database } from './db/database.js';
@@ -40,6 +41,8 @@ try {
 const { db, applied } = opened;
 const app = await buildApp({
   database: db,
+  // Opened without a migration: a replica follows the primary's schema.
+  replica: config.DATABASE_REPLICA_URL ? await openDatabase({ kind: 'postgres', url: config.DATABASE_REPLICA_URL }) : undefined,
   logger,
   bodyLimit: config.BODY_LIMIT,
   adminKey: config.ADMIN_KEY,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import supertest from 'supertest';
 import { type App, buildApp } from '../src/app.js';
+import { loadConfig, responseCacheOn } from '../src/config.js';
 import type { Database } from '../src/db/database.js';
 import { TEST_ADMIN_KEY } from './helpers/app.js';
 import { freshDatabase } from './helpers/database.js';
@@ -114,5 +115,23 @@ describe('the response cache', () => {
     expect(cache.bytes()).toBeGreaterThan(MAX_BYTES / 2);
     expect(cache.bytes()).toBeLessThanOrEqual(MAX_BYTES);
     expect(cache.hits).toBeGreaterThan(0);
+  });
+});
+
+describe('RESPONSE_CACHE and REDIS_URL', () => {
+  const pg = { DATABASE_URL: 'postgresql://p@db/attest' };
+  it('cache by default with Redis or the embedded database, not on PostgreSQL alone (another instance could write unseen)', () => {
+    expect(responseCacheOn(loadConfig({}))).toBe(true);
+    expect(responseCacheOn(loadConfig(pg))).toBe(false);
+    expect(responseCacheOn(loadConfig({ ...pg, REDIS_URL: 'redis://redis:6379' }))).toBe(true);
+    expect(responseCacheOn(loadConfig({ ...pg, RESPONSE_CACHE: 'on' }))).toBe(true);
+    expect(responseCacheOn(loadConfig({ RESPONSE_CACHE: 'off' }))).toBe(false);
+    expect(loadConfig({}).RESPONSE_CACHE_MB).toBe(64);
+  });
+  it('are checked at start-up', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://redis:6379' })).toThrow(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(() => loadConfig({ RESPONSE_CACHE: 'yes' })).toThrow(/RESPONSE_CACHE/);
+    expect(() => loadConfig({ RESPONSE_CACHE_MB: '0' })).toThrow(/RESPONSE_CACHE_MB/);
+    expect(loadConfig({ REDIS_URL: 'rediss://:secret@redis.example:6380/2' }).REDIS_URL).toBe('rediss://:secret@redis.example:6380/2');
   });
 });

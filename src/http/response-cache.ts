@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
+import { readFromPrimary } from '../db/replica.js';
 import { onWriteEnd } from '../writes/commits.js';
 import { knownEtags } from './caching.js';
 import { chosenFormat } from './formats.js';
@@ -154,6 +155,8 @@ export const responseCache = fp<ResponseCacheOptions>(
         stats.misses++;
         reply.header('x-cache', 'miss');
         filing.set(req, { key, generation: current });
+        // A replica may lag behind the write that made this generation: what is filed comes from the primary.
+        readFromPrimary();
         done();
       });
     });
