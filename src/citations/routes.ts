@@ -7,9 +7,9 @@ import type { Tx } from '../db/database.js';
 import { orGone, recordAsOf, recordHistory } from '../history/queries.js';
 import { HistoryEntry } from '../history/schemas.js';
 import { sendList } from '../http/formats.js';
-import { NoQuery, Timestamp, errors, idParams } from '../http/schemas.js';
+import { NoQuery, TimestampParam, errors, idParams } from '../http/schemas.js';
 import { etagFor } from '../http/crud.js';
-import { ChangeHeaders, CreateHeaders, assertIfMatch, writeContext } from '../http/write-request.js';
+import { ChangeHeaders, CreateHeaders, DeleteHeaders, assertIfMatch, writeContext } from '../http/write-request.js';
 import { EXAMPLE_IDS } from '../seed/ids.js';
 import { write } from '../writes/door.js';
 import { addCitation, deleteCitation, getCitation, updateCitation } from './repository.js';
@@ -70,7 +70,7 @@ export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
       tags,
       params: CitationParams,
       querystring: z.strictObject({
-        asOf: Timestamp.optional().describe('Read the citation as it was at this time (RFC 3339).'),
+        asOf: TimestampParam.optional().describe('Read the citation as it was at this time (RFC 3339).'),
       }),
       response: { 200: CitationDetail, ...errors(400, 404, 410) },
     },
@@ -96,7 +96,7 @@ export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
       headers: ChangeHeaders,
       querystring: NoQuery,
       body: CitationUpdate,
-      response: { 200: CitationDetail, ...errors(400, 401, 403, 404, 410, 413, 415) },
+      response: { 200: CitationDetail, ...errors(400, 401, 403, 404, 410, 412, 413, 415) },
     },
     onRequest: writeScope,
     handler: (req) =>
@@ -117,9 +117,9 @@ export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
       tags,
       security,
       params: CitationParams,
-      headers: ChangeHeaders,
+      headers: DeleteHeaders,
       querystring: NoQuery,
-      response: { 204: z.undefined().describe('Deleted.'), ...errors(400, 401, 403, 404, 409, 410) },
+      response: { 204: z.undefined().describe('Deleted.'), ...errors(400, 401, 403, 404, 409, 410, 412) },
     },
     onRequest: writeScope,
     handler: async (req, reply) => {

@@ -16,9 +16,9 @@ import { write } from '../writes/door.js';
 import type { Resource } from '../writes/records.js';
 import { weakEtag } from './caching.js';
 import { sendList } from './formats.js';
-import { NoQuery, Timestamp, errors } from './schemas.js';
+import { NoQuery, TimestampParam, errors } from './schemas.js';
 import { compileSerializer } from './serializer.js';
-import { ChangeHeaders, CreateHeaders, assertIfMatch, writeContext } from './write-request.js';
+import { ChangeHeaders, CreateHeaders, DeleteHeaders, assertIfMatch, writeContext } from './write-request.js';
 
 type Page<T> = { data: T[]; nextCursor: string | null; total?: number };
 
@@ -50,7 +50,7 @@ export function etagFor(schema: z.ZodType) {
 
 type Operation = (operationId: string, summary: string) => RouteShorthandOptionsWithHandler;
 
-const AS_OF = Timestamp.optional().describe(
+const AS_OF = TimestampParam.optional().describe(
   'Read the record as it was at this time (RFC 3339). 404 if it did not exist yet, 410 if it had been deleted.',
 );
 
@@ -175,7 +175,7 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
         description:
           `${spec.describe?.delete ?? ''} The record's history stays readable, and its id then answers 410 Gone.`.trim(),
         params,
-        headers: ChangeHeaders,
+        headers: DeleteHeaders,
         querystring: NoQuery,
         response: { 204: z.undefined().describe('Deleted.'), ...errors(400, 401, 403, 404, 409, 410, 412) },
       },

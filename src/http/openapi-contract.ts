@@ -85,6 +85,7 @@ export function describeContract<T extends Json>(doc: T): T {
           : undefined;
         if (!p.description && target?.description) p.description = target.description;
       }
+      textBodies(out, op);
       responses(path, method, op);
     }
   }
@@ -134,6 +135,30 @@ function moveDefaults(schema: unknown) {
     }
   }
   for (const [k, v] of Object.entries(s)) if (k !== 'examples' && k !== 'example') moveDefaults(v);
+}
+
+/**
+ * An NDJSON or CSV body is text: its schema is a string (what a client sends) whose records have the line's
+ * schema (`contentSchema`). The line's example becomes a CSV example, offered first: Swagger UI sends a CSV
+ * example as it is, whereas it would quote an NDJSON one as a JSON string.
+ */
+function textBodies(doc: Json, op: Operation) {
+  const content = op.requestBody?.content as Record<string, Json> | undefined;
+  if (!content) return;
+  for (const [type, media] of Object.entries(content)) {
+    if (type !== 'application/x-ndjson' && type !== 'text/csv') continue;
+    const ref = media.schema?.$ref as string | undefined;
+    if (!ref?.startsWith(PREFIX)) continue;
+    const example = (doc.components.schemas[ref.slice(PREFIX.length)] as Json)?.example as Json | undefined;
+    const records = type === 'text/csv' ? 'CSV: a header row, then one record a row' : 'NDJSON: one JSON record a line';
+    // No contentMediaType: Swagger UI would then offer a file upload instead of the text.
+    media.schema = { type: 'string', contentSchema: { $ref: ref }, description: `${records}.` };
+    if (type === 'text/csv' && example) {
+      const columns = Object.keys(example).filter((k) => k !== 'type');
+      media.example = `${columns.join(',')}\n${columns.map((k) => example[k]).join(',')}\n`;
+    }
+  }
+  if (content['text/csv']?.example) op.requestBody!.content = { 'text/csv': content['text/csv'], ...content };
 }
 
 /** int32 where the bounds allow, else int64 (JavaScript numbers hold every integer the server sends). */

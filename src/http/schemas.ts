@@ -56,13 +56,18 @@ export const DayString = z
   .refine((s) => parsePartialDate(s) !== undefined, 'is not a calendar date')
   .meta({ example: '2023-10-07' });
 
-export const Timestamp = z.iso
+/**
+ * An RFC 3339 time a client sends as a filter (asOf), without an example: Swagger UI would send it, and
+ * the seed records did not exist yet at any fixed time.
+ */
+export const TimestampParam = z.iso
   .datetime({ offset: true })
   // Nanoseconds and an offset take 35 characters: more is not a time anyone sends.
   .max(40)
   // PostgreSQL, like the Gregorian calendar, has no year 0.
-  .refine((t) => !t.startsWith('0000'), 'is before the year 1')
-  .meta({ example: '2024-03-31T09:00:00Z' });
+  .refine((t) => !t.startsWith('0000'), 'is before the year 1');
+
+export const Timestamp = TimestampParam.meta({ example: '2024-03-31T09:00:00Z' });
 
 export const Text = (max: number) => z.string().trim().min(1).max(max);
 

@@ -40,6 +40,14 @@ export const ChangeHeaders = z.looseObject({
   'if-match': ifMatch,
 });
 
+/**
+ * DELETE's headers. The If-Match example is an ETag no record has: "Try it out" on a seed record in
+ * Swagger UI answers 412 with the record's current ETag, and deletes nothing from the seed data.
+ */
+export const DeleteHeaders = ChangeHeaders.extend({
+  'if-match': ifMatch.meta({ example: 'W/"send-the-etag-of-your-last-get"' }),
+});
+
 /** Header text arrives as Latin-1; what was sent is UTF-8, raw or percent-encoded. */
 function decodeReason(raw: string | undefined): string | null {
   if (raw === undefined) return null;
