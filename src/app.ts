@@ -14,10 +14,14 @@ import { keyRoutes } from './keys/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { historyRoutes } from './history/routes.js';
 import { caching } from './http/caching.js';
+import { closing } from './http/closing.js';
+import { compression } from './http/compression.js';
 import { corsPolicy } from './http/cors.js';
 import { type RateLimits, rateLimits } from './http/limits.js';
 import { type RedisOptions, redisState } from './http/redis.js';
 import { type ResponseCacheOptions, responseCache } from './http/response-cache.js';
+import { type MetricsOptions, metrics } from './http/metrics.js';
+import { type PressureLimits, pressure } from './http/pressure.js';
 import { securityHeaders } from './http/security.js';
 import { nulGuard } from './http/nul-guard.js';
 import { clientErrorHandler, errorHandler, frameworkErrors } from './http/error-handler.js';
@@ -46,6 +50,10 @@ export interface AppOptions {
   redis?: RedisOptions;
   /** Answers cached in memory (RESPONSE_CACHE, RESPONSE_CACHE_MB); omitted, none. */
   responseCache?: ResponseCacheOptions;
+  /** Load-shedding limits (SHED_*); omitted, nothing is shed. */
+  pressure?: PressureLimits;
+  /** GET /metrics and the counts behind it (METRICS_KEY); omitted, neither. */
+  metrics?: MetricsOptions;
 }
 
 /** Builds the application without listening: the server entry point listens, tests inject. */
@@ -61,6 +69,8 @@ export async function buildApp({
   publicUrl,
   redis,
   responseCache: responseCacheOptions,
+  pressure: pressureLimits,
+  metrics: metricsOptions,
 }: AppOptions) {
   const app = Fastify({
     logger,
@@ -79,6 +89,8 @@ export async function buildApp({
     requestTimeout: 30_000,
     // Long enough that the schemas, not the router, judge an over-long id (a 400 naming it, not a bare 414).
     routerOptions: { maxParamLength: 1000 },
+    // src/http/closing.ts answers requests that arrive during shutdown, as problem+json.
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('publicUrl', publicUrl);
@@ -95,12 +107,16 @@ export async function buildApp({
   });
 
   await app.register(errorHandler);
+  await app.register(closing);
+  if (pressureLimits) await app.register(pressure, pressureLimits);
   await app.register(caching);
+  await app.register(compression);
   await app.register(corsPolicy, { writeOrigins: corsWriteOrigins });
   await app.register(securityHeaders);
   await app.register(nulGuard);
   await app.register(databasePlugin, { database: replica ? routedDatabase(database, replica) : database });
   if (replica) await app.register(replicaRouting, { replica });
+  if (metricsOptions) await app.register(metrics, metricsOptions);
   await app.register(auth, { adminKey });
   await app.register(redisState, redis ?? {});
   if (rateLimit) await app.register(rateLimits, rateLimit);

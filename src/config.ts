@@ -4,6 +4,10 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/** Requests in flight, and mean event-loop delay (ms), past which requests are shed: see bench/README.md, Under pressure. */
+const SHED_IN_FLIGHT_DEFAULT = 25;
+const SHED_DELAY_DEFAULT = 100;
+
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -37,6 +41,21 @@ export const configSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .refine((v) => !/[?#]/.test(v), 'must not have a query or fragment')
     .transform((v) => v.replace(/\/+$/, ''))
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Load shedding (src/http/pressure.ts): past any of these, requests get 503 at once; 0 turns a limit off. */
+  SHED_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(1_000_000).default(SHED_IN_FLIGHT_DEFAULT),
+  SHED_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(SHED_DELAY_DEFAULT),
+  SHED_HEAP_USED_MB: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  SHED_RSS_MB: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  SHED_RETRY_AFTER_S: z.coerce.number().int().min(1).max(3600).default(5),
+  /** How long a shutdown may take: requests in flight first, then the database; past it the process exits 1. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(10_000),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_KEY>`; unset, it is public. */
+  METRICS_KEY: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .regex(/^\S+$/, 'must not contain spaces')
     .optional()
     .or(z.literal('').transform(() => undefined)),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(300),

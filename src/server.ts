@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, responseCacheOn } from './config.js';
 import { describeOpenFailure, openMigratedDatabase } from './db/open.js';
@@ -52,6 +53,14 @@ const app = await buildApp({
   publicUrl: config.PUBLIC_URL,
   redis: config.REDIS_URL ? { url: config.REDIS_URL, prefix: config.REDIS_KEY_PREFIX } : undefined,
   responseCache: responseCacheOn(config) ? { maxBytes: config.RESPONSE_CACHE_MB * 1024 * 1024 } : undefined,
+  pressure: {
+    maxInFlight: config.SHED_MAX_IN_FLIGHT,
+    maxEventLoopDelayMs: config.SHED_EVENT_LOOP_DELAY_MS,
+    maxHeapUsedBytes: config.SHED_HEAP_USED_MB * 1024 * 1024,
+    maxRssBytes: config.SHED_RSS_MB * 1024 * 1024,
+    retryAfterSeconds: config.SHED_RETRY_AFTER_S,
+  },
+  metrics: { key: config.METRICS_KEY },
 });
 if (applied.length) app.log.info({ migrations: applied, baseline: await fillBaselineSnapshots(db) }, 'applied migrations');
 // A new embedded database is one that has never recorded a change: keys made with `npm run keys`
@@ -66,18 +75,26 @@ if (config.DATABASE_URL && config.RESPONSE_CACHE === 'auto' && !config.REDIS_URL
   app.log.info('response cache off: without REDIS_URL other instances could write unseen (RESPONSE_CACHE=on if this is the only one)');
 }
 
-let closing = false;
-async function shutdown(signal: string) {
-  if (closing) return;
-  closing = true;
-  app.log.info({ signal }, 'shutting down');
-  // Stop taking requests, let those in flight finish, then close the database.
-  await app.close();
-  await db.close();
-  process.exit(0);
-}
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// On a signal (or an error nothing caught): stop listening and refuse new requests (src/http/closing.ts),
+// let those in flight finish, then close the database. Requests get the deadline less the database's
+// share; connections still open then are cut. Past the whole deadline the process exits 1 whatever is
+// left; a second signal exits at once.
+const deadline = config.SHUTDOWN_TIMEOUT_MS;
+closeWithGrace(
+  { delay: deadline, logger: { error: (msg: unknown) => app.log.error(msg) } },
+  async ({ signal, err }) => {
+    if (err) app.log.fatal({ err }, 'unhandled error: shutting down');
+    else app.log.info({ signal, deadlineMs: deadline }, 'shutting down');
+    const cut = setTimeout(() => {
+      app.log.warn('requests still in flight at the deadline: closing their connections');
+      app.server.closeAllConnections();
+    }, Math.max(deadline / 2, deadline - 2000));
+    await app.close();
+    clearTimeout(cut);
+    await db.close();
+    app.log.info('closed');
+  },
+);
 
 try {
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -245,4 +246,67 @@ describe('one server per embedded data directory', () => {
     expect(run.stderr).toContain('(pid 4242 on another-host, since 2026-01-01T00:00:00.000Z)');
     expect(run.stderr).toContain(`if none is running, delete ${join(dir, 'attest.lock')}`);
   }, 60_000);
+});
+
+describe('graceful shutdown', () => {
+  const body = JSON.stringify({ name: 'Written During Shutdown', kind: 'other' });
+  /** Sends a POST /actors with only the first bytes of its body: a request in flight until the rest comes. */
+  async function halfSentWrite(url: string) {
+    const socket = connect(Number(new URL(url).port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(
+      `POST /actors HTTP/1.1\r\nHost: attest\r\nAuthorization: Bearer ${ADMIN_KEY}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
+    );
+    let answer = '';
+    socket.on('data', (d) => (answer += d));
+    const ended = new Promise<string>((resolve) => socket.on('close', () => resolve(answer)));
+    return { socket, ended };
+  }
+  async function signalled(logs: string[]) {
+    for (let waited = 0; !logs.join('').includes('shutting down'); waited += 50) {
+      if (waited > 10_000) throw new Error(`no shutdown logged:\n${logs.join('')}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('lets a request in flight finish, refuses new connections, closes the database and exits 0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'attest-'));
+    dirs.push(dir);
+    const server = await start({ DATA_DIR: dir, SEED_ON_EMPTY: 'false', SHUTDOWN_TIMEOUT_MS: '20000' });
+    const write = await halfSentWrite(server.url);
+    await new Promise((r) => setTimeout(r, 200));
+    const exited = stop(server.proc);
+    await signalled(server.logs);
+
+    await expect(fetch(`${server.url}/health`)).rejects.toThrow();
+    write.socket.write(body.slice(10));
+    const answer = await write.ended;
+    expect(answer).toMatch(/^HTTP\/1\.1 201 /);
+    // The connection is closed after the answer, so a client's next request finds another instance.
+    expect(answer).toMatch(/^connection: close\r$/im);
+    expect(await exited).toBe(0);
+    expect(server.logs.join('')).toMatch(/"msg":"closed"/);
+
+    // What the request wrote is there after a restart.
+    const again = await start({ DATA_DIR: dir, SEED_ON_EMPTY: 'false' });
+    expect((await fetch(`${again.url}/actors/written-during-shutdown`)).status).toBe(200);
+    await stop(again.proc);
+  }, 120_000);
+
+  it('cuts what is still in flight at the deadline, then closes the database', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'attest-'));
+    dirs.push(dir);
+    const server = await start({ DATA_DIR: dir, SEED_ON_EMPTY: 'false', SHUTDOWN_TIMEOUT_MS: '2000' });
+    const write = await halfSentWrite(server.url);
+    await new Promise((r) => setTimeout(r, 200));
+    const began = performance.now();
+    const exited = stop(server.proc);
+    // The rest of the body never comes.
+    expect(await write.ended).toBe('');
+    expect(await exited).toBe(0);
+    expect(performance.now() - began).toBeLessThan(4000);
+    expect(server.logs.join('')).toContain('requests still in flight at the deadline');
+    expect(server.logs.join('')).toMatch(/"msg":"closed"/);
+  }, 120_000);
 });

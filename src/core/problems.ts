@@ -26,6 +26,8 @@ export const PROBLEMS = {
   'rate-limited': { status: 429, title: 'Too many requests' },
   'headers-too-large': { status: 431, title: 'The request line or headers are too large' },
   'database-unavailable': { status: 503, title: 'The database is not reachable' },
+  overloaded: { status: 503, title: 'The server is too busy; retry later' },
+  'shutting-down': { status: 503, title: 'The server is shutting down; retry' },
   internal: { status: 500, title: 'Internal server error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

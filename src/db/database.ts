@@ -1,8 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { pgliteExtensions } from './extensions.js';
 import { lockDataDir } from './lock.js';
@@ -28,7 +27,18 @@ export interface Database {
   query<T>(sql: string, params?: unknown[], options?: { prepare?: boolean }): Promise<T[]>;
   /** The factory the migration engine needs (see ./migrations.ts). */
   migrationAdapter(): SqlMigrationAwareDriverAdapterFactory;
+  /** PostgreSQL only: the connection pool right now, for /metrics (PGlite has one connection, no pool). */
+  poolStats?(): PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Connections open, idle among them, and the pool's ceiling. */
+  total: number;
+  idle: number;
+  max: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
@@ -76,6 +86,7 @@ function openPostgres(url: string): Database {
     },
     // Migrations may run longer than a request's statement; they get the connection limits only.
     migrationAdapter: () => new PrismaPg({ connectionString: url, connectionTimeoutMillis: POOL_LIMITS.connectionTimeoutMillis, keepAlive: true }),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, max: pool.options.max, waiting: pool.waitingCount }),
     close: async () => {
       await prisma.$disconnect();
       await pool.end();
@@ -87,6 +98,8 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database
   // One process per data directory (./lock.ts): a second server, or `npm run keys` beside a
   // running server, is refused here before it touches the files.
   const lock = dataDir.startsWith('memory://') ? undefined : lockDataDir(dataDir);
+  // Loaded only here: a server on PostgreSQL does not carry the embedded database's code.
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({ dataDir, loadDataDir, extensions: await pgliteExtensions() });

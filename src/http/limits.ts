@@ -11,8 +11,8 @@ export interface RateLimits {
   keyedPerMinute: number;
 }
 
-/** Liveness and readiness probes answer however busy a client is. */
-const EXEMPT = new Set(['/health', '/ready']);
+/** Liveness and readiness probes, and the metrics scrape, answer however busy a client is. */
+const EXEMPT = new Set(['/health', '/ready', '/metrics']);
 
 /**
  * Rate limits (@fastify/rate-limit; counted in Redis with REDIS_URL, so every

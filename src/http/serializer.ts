@@ -12,6 +12,13 @@ import { z } from 'zod';
  * zod's serializer.
  */
 export const fastSerializerCompiler: FastifySerializerCompiler<z.ZodType | { properties: z.ZodType }> = (route) => {
+  // Compiled on first use: most routes declare several error statuses that are rarely answered, and
+  // compiling all of them up front was half of the start-up time (bench/README.md, Compiled and lean).
+  let serialize: ((data: unknown) => string) | undefined;
+  return (data) => (serialize ??= compileNow(route))(data);
+};
+
+const compileNow: FastifySerializerCompiler<z.ZodType | { properties: z.ZodType }> = (route) => {
   if (route.schema instanceof z.ZodType) {
     try {
       const schema = z.toJSONSchema(route.schema, { target: 'draft-7', io: 'output', unrepresentable: 'throw' });
