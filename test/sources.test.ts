@@ -214,7 +214,8 @@ describe('sources', () => {
     expect(res.body).toMatchObject({ status: 409, code: 'has-dependents', instance: `/sources/${EXAMPLE_IDS.source}` });
     expect(Object.keys(res.body.dependents)).toEqual(['citations']);
     expect(res.body.dependents.citations.count).toBe(expected.length);
-    expect([...res.body.dependents.citations.ids].sort()).toEqual(expected.slice(0, 10).sort());
+    expect(res.body.dependents.citations.ids).toHaveLength(Math.min(10, expected.length));
+    for (const id of res.body.dependents.citations.ids) expect(expected).toContain(id);
     for (const id of res.body.dependents.citations.ids) await ctx.api.get(`/citations/${id}`).expect(200);
     await ctx.api.get(`/sources/${EXAMPLE_IDS.source}`).expect(200);
   });

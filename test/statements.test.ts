@@ -169,6 +169,7 @@ describe('reading, changing and deleting statements', () => {
         role: 'secondary',
         excerpt: seed.citations[0].excerpt,
         locator: null,
+        relays: null,
         source: { id: TEHRAN, kind: 'news_article', title: tehran.title, publisher: null, url: null, publishedOn: '2023-12-04' },
       },
     ]);

@@ -94,15 +94,25 @@ describe('GET /export', () => {
     expect(statement.citations).toEqual(
       [...api.citations]
         .sort((a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1))
-        .map((c: { id: string; source: { id: string }; excerpt: string; locator: string | null; role: string }) => ({
-          id: c.id,
-          sourceId: c.source.id,
-          excerpt: c.excerpt,
-          locator: c.locator,
-          role: c.role,
-          createdAt: expect.any(String),
-          updatedAt: expect.any(String),
-        })),
+        .map(
+          (c: {
+            id: string;
+            source: { id: string };
+            excerpt: string;
+            locator: string | null;
+            role: string;
+            relays: string | null;
+          }) => ({
+            id: c.id,
+            sourceId: c.source.id,
+            excerpt: c.excerpt,
+            locator: c.locator,
+            role: c.role,
+            relays: c.relays,
+            createdAt: expect.any(String),
+            updatedAt: expect.any(String),
+          }),
+        ),
     );
     const withInvolved = lines.find((l) => l.type === 'statement' && (l.involved as unknown[]).length)!;
     expect((withInvolved.involved as { actor: string }[])[0].actor).toMatch(/^[0-9a-f-]{36}$/);

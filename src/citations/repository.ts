@@ -14,7 +14,7 @@ export type CitationTarget = { statementId: string } | { figureId: string };
  */
 export async function prepareCitations(tx: Tx, inputs: WithId<CitationCreateInput>[], field: string) {
   const rows = [];
-  for (const [i, { id: citationId, sourceId, source, excerpt, locator, role }] of inputs.entries()) {
+  for (const [i, { id: citationId, sourceId, source, excerpt, locator, role, relays }] of inputs.entries()) {
     let id = sourceId;
     if (id) {
       const exists = await tx.source.findUnique({ where: { id }, select: { id: true } });
@@ -22,10 +22,35 @@ export async function prepareCitations(tx: Tx, inputs: WithId<CitationCreateInpu
     } else {
       id = (await findOrCreateSource(tx, source!)).id;
     }
-    rows.push({ id: citationId, sourceId: id, excerpt, locator, role });
+    await assertRelays(tx, id, relays, `${field}.${i}.relays`);
+    rows.push({ id: citationId, sourceId: id, excerpt, locator, role, relaysId: relays ?? null });
   }
+  assertNoRelayCycle(rows, field);
   return rows;
 }
+
+async function assertRelays(tx: Tx, sourceId: string, relays: string | null | undefined, field: string) {
+  if (!relays) return;
+  if (relays === sourceId) throw invalidField('body', field, 'a source cannot relay itself');
+  const exists = await tx.source.findUnique({ where: { id: relays }, select: { id: true } });
+  if (!exists) throw invalidField('body', field, `no source with id ${relays}`);
+}
+
+/** A record's sources relay one another in chains, never in a circle (A relays B relays A). */
+function assertNoRelayCycle(citations: { sourceId: string; relaysId: string | null }[], field: string) {
+  const relays = new Map(citations.map((c) => [c.sourceId, c.relaysId]));
+  for (const start of relays.keys()) {
+    const seen = new Set<string>();
+    for (let at: string | null | undefined = start; at; at = relays.get(at)) {
+      if (seen.has(at)) throw invalidField('body', field, 'its sources would relay one another in a circle');
+      seen.add(at);
+    }
+  }
+}
+
+/** The citations a statement or figure already has, as the chain check needs them. */
+const siblings = (tx: Tx, target: CitationTarget) =>
+  tx.citation.findMany({ where: target, select: { id: true, sourceId: true, relaysId: true } });
 
 const detailInclude = {
   source: {
@@ -36,10 +61,11 @@ const detailInclude = {
 type CitationRow = Prisma.CitationGetPayload<{ include: typeof detailInclude }>;
 
 function toCitationDetail(row: CitationRow) {
-  const { sourceId: _sourceId, source: fullSource, ...rest } = row;
+  const { sourceId: _sourceId, relaysId, source: fullSource, ...rest } = row;
   const { publishedOn, publishedPrecision, ...source } = fullSource;
   return {
     ...rest,
+    relays: relaysId,
     source: { ...source, publishedOn: publishedOn && formatPartialDate(publishedOn, publishedPrecision ?? 'day') },
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -58,17 +84,29 @@ export async function getCitation(db: Tx, id: string) {
 
 export async function addCitation(tx: Tx, target: CitationTarget, input: CitationCreateInput) {
   const [row] = await prepareCitations(tx, [input], 'citation');
+  assertNoRelayCycle([...(await siblings(tx, target)), row], 'relays');
   const created = await tx.citation.create({ data: { ...row, ...target }, include: detailInclude });
   return toCitationDetail(created);
 }
 
 export async function updateCitation(tx: Tx, id: string, input: CitationUpdateInput) {
-  await getCitation(tx, id);
+  const current = await tx.citation.findUnique({ where: { id } });
+  if (!current) throw notFound('citation', id);
   if (input.sourceId) {
     const exists = await tx.source.findUnique({ where: { id: input.sourceId }, select: { id: true } });
     if (!exists) throw invalidField('body', 'sourceId', `no source with id ${input.sourceId}`);
   }
-  return toCitationDetail(await tx.citation.update({ where: { id }, data: input, include: detailInclude }));
+  const { relays, ...fields } = input;
+  const after = {
+    id,
+    sourceId: input.sourceId ?? current.sourceId,
+    relaysId: relays !== undefined ? relays : current.relaysId,
+  };
+  await assertRelays(tx, after.sourceId, after.relaysId, 'relays');
+  const target = current.statementId ? { statementId: current.statementId } : { figureId: current.figureId! };
+  assertNoRelayCycle([...(await siblings(tx, target)).filter((c) => c.id !== id), after], 'relays');
+  const data = { ...fields, ...(relays === undefined ? {} : { relaysId: relays }) };
+  return toCitationDetail(await tx.citation.update({ where: { id }, data, include: detailInclude }));
 }
 
 /** Every statement and figure keeps at least one citation: removing the last one is refused. */

@@ -12,6 +12,7 @@ import { etagFor } from '../http/crud.js';
 import { ChangeHeaders, CreateHeaders, DeleteHeaders, assertIfMatch, writeContext } from '../http/write-request.js';
 import { EXAMPLE_IDS } from '../seed/ids.js';
 import { write } from '../writes/door.js';
+import { Provenance, provenanceOf } from './provenance.js';
 import { addCitation, deleteCitation, getCitation, updateCitation } from './repository.js';
 import { CitationCreate, CitationDetail, CitationUpdate } from './schemas.js';
 
@@ -62,6 +63,25 @@ export const citationRoutes: FastifyPluginAsyncZod = async (app) => {
   });
   app.post('/statements/:id/citations', addTo('statement'));
   app.post('/figures/:id/citations', addTo('figure'));
+
+  const provenance = (noun: 'statement' | 'figure') => ({
+    schema: {
+      operationId: noun === 'statement' ? 'statementProvenance' : 'figureProvenance',
+      summary: `How a ${noun} reached each outlet that carries it`,
+      description:
+        'Each chain runs from a source that relays it from no other (the original bulletin, post or transcript) through every source that relayed it (a citation’s `relays`) to an outlet; `firstReported` is the earliest dated source.',
+      tags,
+      params: idParams(EXAMPLE_IDS[noun]),
+      querystring: NoQuery,
+      response: { 200: Provenance, ...errors(400, 404, 410) },
+    },
+    handler: (req: FastifyRequest) => {
+      const { id } = req.params as { id: string };
+      return orGone(db, noun, id, () => provenanceOf(db, noun, id));
+    },
+  });
+  app.get('/statements/:id/provenance', provenance('statement'));
+  app.get('/figures/:id/provenance', provenance('figure'));
 
   app.get('/citations/:id', {
     schema: {

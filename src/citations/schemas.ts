@@ -12,6 +12,9 @@ const citationFields = {
   excerpt: Text(20000).describe('The passage of the source that supports the statement or figure.'),
   locator: Text(300).nullable().describe('Where in the source: paragraph, page, timestamp.'),
   role: CitationRole,
+  relays: Uuid.nullable().describe(
+    'The source this one relays it from: an outlet crediting a wire story ("PC, Anadolu") names the agency’s source here. Chains of these are GET /figures/{id}/provenance.',
+  ),
 };
 
 export const CitationCreate = z
@@ -20,6 +23,7 @@ export const CitationCreate = z
     source: SourceCreate.optional().describe('A source to find by URL, or create when no source has that URL.'),
     ...citationFields,
     locator: citationFields.locator.optional(),
+    relays: citationFields.relays.optional(),
   })
   .superRefine((c, ctx) => {
     if ((c.sourceId === undefined) === (c.source === undefined)) {
@@ -64,6 +68,7 @@ export const Citation = z
     role: CitationRole,
     excerpt: z.string(),
     locator: z.string().nullable(),
+    relays: Uuid.nullable().describe('The source the cited one relays it from.'),
     source: SourceSummary,
   })
   .meta({ id: 'Citation' });

@@ -19,7 +19,7 @@ const FULL_SOURCE = `, 'authors', src.authors, 'language', src.language, 'archiv
  */
 export const citationsJson = (fk: 'statement_id' | 'figure_id', owner: string, fullSources = false) => `COALESCE((
     SELECT json_agg(json_build_object(
-      'id', c.id, 'role', c.role, 'excerpt', c.excerpt, 'locator', c.locator,
+      'id', c.id, 'role', c.role, 'excerpt', c.excerpt, 'locator', c.locator, 'relays', c.relays_source_id,
       'source', json_build_object('id', src.id, 'kind', src.kind, 'title', src.title, 'publisher', src.publisher,
                                   'url', src.url, 'publishedOn', ${partialDate('src.published_on', 'src.published_precision')}${fullSources ? FULL_SOURCE : ''})
     ) ORDER BY c.role, c.created_at, c.id)

@@ -14,7 +14,11 @@ import type { StatementCreate } from '../statements/schemas.js';
  */
 
 type Keyed<T> = T & { key: string };
-export type CitationSeed = Omit<z.input<typeof CitationCreate>, 'sourceId' | 'source'> & { sourceKey: string };
+export type CitationSeed = Omit<z.input<typeof CitationCreate>, 'sourceId' | 'source' | 'relays'> & {
+  sourceKey: string;
+  /** The seed source the cited one relays it from. */
+  relaysKey?: string;
+};
 type StatementSeed = Keyed<Omit<z.input<typeof StatementCreate>, 'citations'> & { citations: CitationSeed[] }>;
 type FigureSeed = Keyed<
   Omit<z.input<typeof FigureCreate>, 'citations' | 'statementId' | 'shareOf'> & {
@@ -74,6 +78,14 @@ export const sources: Keyed<z.input<typeof SourceCreate>>[] = [
       'Credit line: (PC, Anadolu). The seed text carries no headline or URL; the title is descriptive. Published after Saturday 30 March 2024, which it mentions, and within March ("earlier this month"). Seed file 000_f00d4a2aa64830af.txt.',
   },
   {
+    key: 'anadolu-report',
+    kind: 'news_article',
+    title: 'Anadolu Agency report relayed by The Palestine Chronicle',
+    publisher: 'Anadolu Agency',
+    notes:
+      'Known only through the credit line “(PC, Anadolu)” of The Palestine Chronicle article, which neither links nor dates it. The article’s figures are recorded as relayed from it.',
+  },
+  {
     key: 'x-post-2024-03-30',
     kind: 'social_media_post',
     title: 'Miguel Díaz-Canel Bermúdez (@DiazCanelB) on X, 30 March 2024',
@@ -96,6 +108,7 @@ export const sources: Keyed<z.input<typeof SourceCreate>>[] = [
 
 const PC = 'pc-article';
 const TEHRAN = 'tehran-meeting-article';
+const ANADOLU = 'anadolu-report';
 
 const atTehranMeeting = (speaker: string, counterpart: string) => ({
   speaker,
@@ -116,6 +129,8 @@ const cite = (sourceKey: string, excerpt: string, role: 'primary' | 'secondary' 
   excerpt,
   role,
 });
+/** The Palestine Chronicle's figures, which its credit line "(PC, Anadolu)" says came through the agency. */
+const viaAnadolu = (excerpt: string): CitationSeed => ({ ...cite(PC, excerpt), relaysKey: ANADOLU });
 
 export const statements: StatementSeed[] = [
   {
@@ -379,8 +394,7 @@ export const figures: FigureSeed[] = [
     reporter: 'gaza-ministry-of-health',
     notes: 'As of the article’s date (late March 2024); the article gives no as-of date of its own.',
     citations: [
-      cite(
-        PC,
+      viaAnadolu(
         'According to Gaza’s Ministry of Health, 32,705 Palestinians have been killed, and 75,190 wounded in Israel’s ongoing genocide in Gaza starting on October 7.',
       ),
     ],
@@ -396,8 +410,7 @@ export const figures: FigureSeed[] = [
     asOf: '2024-03',
     reporter: 'gaza-ministry-of-health',
     citations: [
-      cite(
-        PC,
+      viaAnadolu(
         'According to Gaza’s Ministry of Health, 32,705 Palestinians have been killed, and 75,190 wounded in Israel’s ongoing genocide in Gaza starting on October 7.',
       ),
     ],
@@ -415,8 +428,7 @@ export const figures: FigureSeed[] = [
     caveats:
       'Presumed dead under the rubble of their homes. The article does not attribute this figure; it follows the Ministry of Health figures.',
     citations: [
-      cite(
-        PC,
+      viaAnadolu(
         'Moreover, at least 7,000 people are unaccounted for, presumed dead under the rubble of their homes throughout the Strip.',
       ),
     ],
@@ -433,8 +445,7 @@ export const figures: FigureSeed[] = [
     asOf: '2024-03',
     caveats: 'Unattributed in the article.',
     citations: [
-      cite(
-        PC,
+      viaAnadolu(
         'The Israeli aggression has also resulted in the forceful displacement of nearly two million people from all over the Gaza Strip, with the vast majority of the displaced forced into the densely crowded southern city of Rafah',
       ),
     ],
@@ -453,7 +464,7 @@ export const figures: FigureSeed[] = [
     caveats:
       'The article adds that Israeli media published reports suggesting many Israelis were killed that day by “friendly fire”.',
     citations: [
-      cite(PC, 'Israel says that 1,200 soldiers and civilians were killed during the Al-Aqsa Flood Operation on October 7.'),
+      viaAnadolu('Israel says that 1,200 soldiers and civilians were killed during the Al-Aqsa Flood Operation on October 7.'),
     ],
   },
   {
@@ -552,8 +563,7 @@ export const figures: FigureSeed[] = [
     asOf: '2024-03',
     caveats: 'Said by “Palestinian and international organizations”, not by a named reporter; a share of the killed count.',
     citations: [
-      cite(
-        PC,
+      viaAnadolu(
         'Palestinian and international organizations say that the majority of those killed and wounded are women and children.',
       ),
     ],
@@ -572,8 +582,7 @@ export const figures: FigureSeed[] = [
     asOf: '2024-03',
     caveats: 'Said by “Palestinian and international organizations”, not by a named reporter; a share of the injured count.',
     citations: [
-      cite(
-        PC,
+      viaAnadolu(
         'Palestinian and international organizations say that the majority of those killed and wounded are women and children.',
       ),
     ],
@@ -612,8 +621,7 @@ export const figures: FigureSeed[] = [
     asOf: '2024-03',
     caveats: 'Unattributed in the article; “vast majority” is recorded as majority (more than half).',
     citations: [
-      cite(
-        PC,
+      viaAnadolu(
         'with the vast majority of the displaced forced into the densely crowded southern city of Rafah near the border with Egypt',
       ),
     ],

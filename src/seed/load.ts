@@ -32,7 +32,11 @@ export async function loadSeed(db: Database): Promise<boolean> {
       citations: input.citations.map((c, i) => ({ ...c, id: citationSeedId(owner, i) })),
     });
     const citations = (list: CitationSeed[]) =>
-      list.map(({ sourceKey, ...c }) => ({ ...c, sourceId: seedId(`source:${sourceKey}`) }));
+      list.map(({ sourceKey, relaysKey, ...c }) => ({
+        ...c,
+        sourceId: seedId(`source:${sourceKey}`),
+        ...(relaysKey ? { relays: seedId(`source:${relaysKey}`) } : {}),
+      }));
 
     for (const { key, ...statement } of statements) {
       const input = StatementCreate.parse({ ...statement, citations: citations(statement.citations) });

@@ -76,7 +76,13 @@ export async function deleteSource(db: Tx, id: string) {
     db.citation.count({ where }),
     db.citation.findMany({ where, select: { id: true }, take: SAMPLE }),
   );
-  assertNoDependents(`source ${id}`, { citations });
+  // A source others relay from is a link of their provenance chains.
+  const relayed = { relaysId: id };
+  const relaying = await dependentsOf(
+    db.citation.count({ where: relayed }),
+    db.citation.findMany({ where: relayed, select: { id: true }, take: SAMPLE }),
+  );
+  assertNoDependents(`source ${id}`, { citations, 'citations relaying it': relaying });
   await db.source.delete({ where: { id } });
 }
 

@@ -19,7 +19,7 @@ const ts = (col: string) => isoTimestamp(col);
 
 const citationsOf = (fk: 'statement_id' | 'figure_id', owner: string) => `COALESCE((
     SELECT json_agg(json_build_object('id', c.id, 'sourceId', c.source_id, 'excerpt', c.excerpt, 'locator', c.locator,
-                                      'role', c.role, 'createdAt', ${ts('c.created_at')}, 'updatedAt', ${ts('c.updated_at')}) ORDER BY c.id)
+                                      'role', c.role, 'relays', c.relays_source_id, 'createdAt', ${ts('c.created_at')}, 'updatedAt', ${ts('c.updated_at')}) ORDER BY c.id)
     FROM citations c WHERE c.${fk} = ${owner}), '[]'::json)`;
 
 /** SQL per type: every column as text, JSON or a number, so that Prisma's raw reads (inside snapshots) and the drivers agree. */

@@ -333,10 +333,11 @@ const INSERT = {
       upper_bound float8, phrase text, population text, area text, cumulative boolean, period_start date, period_end date,
       as_of date, as_of_precision date_precision, reporter_id uuid, statement_id uuid, caveats text, notes text,
       created_at timestamptz, updated_at timestamptz)`,
-  citations: `INSERT INTO citations (id, source_id, statement_id, figure_id, excerpt, locator, role, created_at, updated_at)
-    SELECT id, source_id, statement_id, figure_id, excerpt, locator, role, coalesce(created_at, now()), coalesce(updated_at, created_at, now())
+  citations: `INSERT INTO citations (id, source_id, statement_id, figure_id, excerpt, locator, role, relays_source_id, created_at, updated_at)
+    SELECT id, source_id, statement_id, figure_id, excerpt, locator, role, relays_source_id, coalesce(created_at, now()),
+           coalesce(updated_at, created_at, now())
     FROM json_to_recordset($1::json) AS x(id uuid, source_id uuid, statement_id uuid, figure_id uuid, excerpt text, locator text,
-      role citation_role, created_at timestamptz, updated_at timestamptz)`,
+      role citation_role, relays_source_id uuid, created_at timestamptz, updated_at timestamptz)`,
 };
 
 type Row = Record<string, unknown>;
@@ -380,6 +381,8 @@ interface PlannedCitation {
   excerpt: string;
   locator: string | null;
   role: string;
+  /** The source the cited one relays it from. */
+  relays: string | null;
 }
 
 type Owner = { statementId: string } | { figureId: string };
@@ -978,7 +981,12 @@ class Importer {
       ...byUrl.map((url) => ({ url }) as SourceCreateInput),
     ]);
     const sourceIds = [
-      ...new Set(citations.flatMap((c) => (c.sourceId && c.sourceId !== PLACEHOLDER_ID ? [c.sourceId.toLowerCase()] : []))),
+      ...new Set(
+        citations.flatMap((c) => [
+          ...(c.sourceId && c.sourceId !== PLACEHOLDER_ID ? [c.sourceId.toLowerCase()] : []),
+          ...(c.relays ? [c.relays.toLowerCase()] : []),
+        ]),
+      ),
     ].filter((id) => !this.sourceIds.has(id));
     for (const id of await this.existing('sources', sourceIds)) this.sourceIds.add(id);
     if (!statements) {
@@ -1069,7 +1077,10 @@ class Importer {
       }
       const cites: PlannedCitation[] = (b.citations as CitationCreateInput[]).map((c, index) => {
         const extra = item.cites[index] ?? {};
-        const planned: PlannedCitation = { index, extra, excerpt: c.excerpt, locator: c.locator ?? null, role: c.role };
+        const relays = c.relays?.toLowerCase() ?? null;
+        const planned: PlannedCitation = { index, extra, excerpt: c.excerpt, locator: c.locator ?? null, role: c.role, relays };
+        if (relays && !this.sourceIds.has(relays))
+          errors.push({ field: `citations.${index}.relays`, message: `no source with id ${c.relays}` });
         if (extra.sourceUrl) {
           planned.sourceId = this.sourceKeys.get(`url ${extra.sourceUrl}`) ?? this.newSources.get(`url ${extra.sourceUrl}`)?.id;
           if (!planned.sourceId) {
@@ -1178,14 +1189,26 @@ class Importer {
           const owner: Owner = statements ? { statementId: match } : { figureId: match };
           for (const c of add) {
             const row = this.citationRow(c, owner, item.line);
-            const data = { sourceId: c.sourceId!, excerpt: c.excerpt, locator: c.locator, role: c.role as 'primary' };
+            const data = {
+              sourceId: c.sourceId!,
+              excerpt: c.excerpt,
+              locator: c.locator,
+              role: c.role as 'primary',
+              relaysId: c.relays,
+            };
             await this.tx.citation.create({ data: { id: row.id as string, ...data, ...owner } });
           }
           for (const { id, c } of change) {
             await this.w.lock('citation', id);
             await this.tx.citation.update({
               where: { id },
-              data: { sourceId: c.sourceId!, excerpt: c.excerpt, locator: c.locator, role: c.role as 'primary' },
+              data: {
+                sourceId: c.sourceId!,
+                excerpt: c.excerpt,
+                locator: c.locator,
+                role: c.role as 'primary',
+                relaysId: c.relays,
+              },
             });
           }
         }),
@@ -1283,14 +1306,16 @@ class Importer {
           found.sourceId !== c.sourceId ||
           found.excerpt !== c.excerpt ||
           found.locator !== c.locator ||
-          found.role !== c.role
+          found.role !== c.role ||
+          (found.relays ?? null) !== c.relays
         )
           change.push({ id: found.id as string, c });
         continue;
       }
       const found = have.find((h) => c.sourceId && h.sourceId === c.sourceId && h.excerpt === c.excerpt);
       if (!found) add.push(c);
-      else if (found.locator !== c.locator || found.role !== c.role) change.push({ id: found.id as string, c });
+      else if (found.locator !== c.locator || found.role !== c.role || (found.relays ?? null) !== c.relays)
+        change.push({ id: found.id as string, c });
     }
     return { add, change, conflict: undefined };
   }
@@ -1314,6 +1339,7 @@ class Importer {
       excerpt: c.excerpt,
       locator: c.locator,
       role: c.role,
+      relays_source_id: c.relays,
       created_at: c.extra.createdAt ?? null,
       updated_at: c.extra.updatedAt ?? null,
     };
