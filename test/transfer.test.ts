@@ -266,7 +266,7 @@ describe('POST /import', () => {
     expect(res.body).toMatchObject({ written: true, lines: 3, created: 1, failed: 2 });
     expect(res.body.types.statement).toMatchObject({ created: 1, failed: 1 });
     expect(res.body.failures).toEqual([
-      { line: 2, type: 'statement', field: 'speaker', message: "no actor with id or slug 'nobody-at-all'" },
+      { line: 2, type: 'statement', field: 'speaker', message: "no actor with this id, slug, name, alias, handle (@name or platform:name) or external id (e.g. wikidata:Q…): 'nobody-at-all'" },
       { line: 3, type: 'source', field: 'kind', message: expect.any(String) },
     ]);
     const found = (await ctx.anon.get(`/actors/${DIAZ}/statements?limit=100`).expect(200)).body.data;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { orGone } from '../history/queries.js';
 import { crudOperations, etagFor } from '../http/crud.js';
 import { IdOrSlugParams, NoQuery, errors } from '../http/schemas.js';
@@ -44,7 +45,7 @@ export const actorRoutes: FastifyPluginAsync = async (app) => {
   const getSchema = get.schema as { description?: string; response: Record<string, unknown> };
   getSchema.description =
     'An actor merged into another (`POST /actors/{id}/merge`) answers 308 with the survivor in `Location`.';
-  getSchema.response[308] = { description: 'The actor was merged into another: `Location` is the survivor.' };
+  getSchema.response[308] = z.undefined().describe('The actor was merged into another: `Location` is the survivor.');
 
   app.get('/actors', actors.list('listActors', 'List actors'));
   app.post('/actors', actors.create('createActor', 'Create an actor'));
