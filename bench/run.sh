@@ -9,8 +9,10 @@
 #   DURATION=15 WARMUP=5 ROUNDS=3 bench/run.sh
 #
 # Env: DURATION (15 s), WARMUP (5 s), ROUNDS (1; the table shows the median round), CONNECTIONS (10),
-# THREADS (2), NODE (node binary), ONLY (space-separated subset of: attest raw prisma
-# raw-prepared raw-in-subquery platformatic postgrest postgrest-slug; default: attest raw raw-prepared prisma
+# THREADS (2), NODE (node binary), ONLY (space-separated subset of: attest attest-cached attest-cached-local raw prisma
+# raw-prepared raw-in-subquery platformatic postgrest postgrest-slug (attest-cached: Attest with REDIS_URL, whose
+# response cache answers repeated URLs from memory; attest-cached-local: RESPONSE_CACHE=on, its generation in
+# memory); default: attest raw raw-prepared prisma
 # raw-in-subquery platformatic postgrest; raw-prepared the raw peer with named prepared statements, raw-in-subquery the raw
 # peer with Attest's former actor filter; platformatic is @platformatic/db's REST API (bench/platformatic-server.mjs,
 # always on Node >= 22.19, port 3104), postgrest PostgREST 12 (bench/postgrest.conf, port 3105), postgrest-slug
@@ -248,6 +250,13 @@ for round in $(seq "$ROUNDS"); do
         start_server attest 3100 bench/attest-server.ts DATABASE_URL="$BENCH_DATABASE_URL" LOG_LEVEL=warn \
           RATE_LIMIT_PER_MINUTE=1000000 RATE_LIMIT_KEYED_PER_MINUTE=1000000
         for e in $ENDPOINTS; do measure attest "$e" 3100 "$round"; done ;;
+      attest-cached | attest-cached-local)
+        # The response cache: its generation in Redis (as several instances run) or in memory (one instance).
+        # Each run its own Redis keys. (a) and (c) repeat their URLs, so after the warm-up they are hits.
+        if [[ $server == attest-cached ]]; then cache_env=(REDIS_URL=redis://127.0.0.1:6379 REDIS_KEY_PREFIX="attest-bench-$STAMP:"); else cache_env=(RESPONSE_CACHE=on); fi
+        start_server "$server" 3100 bench/attest-server.ts DATABASE_URL="$BENCH_DATABASE_URL" LOG_LEVEL=warn \
+          RATE_LIMIT_PER_MINUTE=1000000 RATE_LIMIT_KEYED_PER_MINUTE=1000000 "${cache_env[@]}"
+        measure "$server" a 3100 "$round"; measure "$server" c 3100 "$round" ;;
       raw)
         start_server raw 3101 bench/raw-server.ts RAW_SQL=attest
         measure raw a 3101 "$round"; measure raw c 3101 "$round" ;;
