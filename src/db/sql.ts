@@ -41,7 +41,8 @@ export function periodWithin(p: Params, date: string, precision: string, from?: 
 }
 
 /**
- * Actors named by id or slug, as an index-friendly condition on `column`: the
+ * Actors named by id or slug, as an index-friendly condition on `column` (by the time a query
+ * runs, src/actors/query-refs.ts has resolved every other form of reference to ids): the
  * ids and slugs are told apart here, so each is looked up in its own index.
  */
 export function actorRefs(p: Params, column: string, refs: string[]): string {

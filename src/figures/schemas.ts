@@ -56,7 +56,7 @@ const fields = {
   periodEnd: DayString.nullable(),
   asOf: PartialDateString.describe('Date the figure is as of: YYYY-MM-DD, or YYYY-MM / YYYY when only that is known.'),
   reporter: ActorRef.nullable().describe(
-    'Who issued the figure (id or slug); null when the outlet gives it without attribution.',
+    'Who issued the figure (an actor id, slug, name or alias, @handle or external id); null when the outlet gives it without attribution.',
   ),
   statementId: Uuid.nullable().describe('The statement the figure was quoted in, when a speaker cited it.'),
   caveats: Text(5000).nullable(),
@@ -156,7 +156,7 @@ export const FigureListQuery = z.strictObject({
     .meta({ example: ['killed'] }),
   reporter: listParam(z.string().min(1).max(200))
     .optional()
-    .describe('Reporter id or slug; several allowed.')
+    .describe('The reporter, as any actor reference: id, slug, name or alias, @handle, platform:handle or registry:id (e.g. wikidata:Q…); several allowed.')
     .meta({ example: ['gaza-ministry-of-health'] }),
   from: PartialDateString.optional().describe('As of on or after.').meta({ example: '2023' }),
   to: PartialDateString.optional()
@@ -188,7 +188,7 @@ export const SeriesQuery = z.strictObject({
   metric: Metric.meta({ example: 'killed' }),
   reporter: reporterRef
     .optional()
-    .describe('Only this reporter (id or slug); without it, every reporter, each point naming its own.')
+    .describe('Only this reporter (any actor reference: id, slug, name or alias, @handle, platform:handle or registry:id (e.g. wikidata:Q…)); without it, every reporter, each point naming its own.')
     .meta({ example: 'gaza-ministry-of-health' }),
   area: seriesKey('area').meta({ example: 'Gaza Strip' }),
   population: seriesKey('population').meta({ example: 'Palestinians' }),
@@ -220,7 +220,7 @@ export const Series = z
 
 export const LatestQuery = z.strictObject({
   metric: listParam(Metric).optional().describe('Only these metrics.'),
-  reporter: listParam(reporterRef).optional().describe('Only these reporters (id or slug).'),
+  reporter: listParam(reporterRef).optional().describe('Only these reporters (any actor reference: id, slug, name or alias, @handle, platform:handle or registry:id (e.g. wikidata:Q…)).'),
   area: z.string().min(1).max(300).optional().describe('Only this area (case-insensitive).'),
   limit: pageQuery.limit,
   cursor: pageQuery.cursor,

@@ -51,7 +51,7 @@ const Tag = z
 const Involvement = z.strictObject({ actor: ActorRef, role: InvolvementRole });
 
 const fields = {
-  speaker: ActorRef.describe('Who said it: actor id or slug.'),
+  speaker: ActorRef.describe('Who said it: an actor id, slug, name or alias, @handle or external id.'),
   text: Text(50000).describe('The words as quoted; a translation when `originalText` is given.'),
   language: LanguageTag.describe('Language of `text` (BCP 47).'),
   originalText: Text(50000).nullable().describe('The words as said, when `text` is a translation.'),
@@ -195,7 +195,7 @@ export const StatementFilters = {
 export const StatementListQuery = z.strictObject({
   actor: listParam(z.string().min(1).max(200))
     .optional()
-    .describe('Speaker id or slug; several allowed.')
+    .describe('The speaker, as any actor reference: id, slug, name or alias, @handle, platform:handle or registry:id (e.g. wikidata:Q…); several allowed. A reference two actors share is a 400 naming both.')
     .meta({ example: ['miguel-diaz-canel'] }),
   actorKind: ActorKind.optional().describe('Only statements by actors of this kind.'),
   country: CountryCode.optional().describe('Only statements by actors of this country.'),
