@@ -22,125 +22,49 @@ const citationsOf = (fk: 'statement_id' | 'figure_id', owner: string) => `COALES
                                       'role', c.role, 'relays', c.relays_source_id, 'createdAt', ${ts('c.created_at')}, 'updatedAt', ${ts('c.updated_at')}) ORDER BY c.id)
     FROM citations c WHERE c.${fk} = ${owner}), '[]'::json)`;
 
-/** SQL per type: every column as text, JSON or a number, so that Prisma's raw reads (inside snapshots) and the drivers agree. */
+const TIMES = `${ts('a.created_at')} AS "createdAt", ${ts('a.updated_at')} AS "updatedAt"`;
+
+/**
+ * SQL per type, its columns named and ordered as the line's keys (the create body's, between id and
+ * the times): every column as text, JSON or a number, so that Prisma's raw reads (inside snapshots)
+ * and the drivers agree.
+ */
 const SELECT: Record<RecordType, string> = {
-  actor: `SELECT a.id::text, a.slug, a.name, a.kind::text, a.aliases, a.role, a.country, a.handles, a.external_ids, a.description,
-    ${ts('a.created_at')} AS created_at, ${ts('a.updated_at')} AS updated_at FROM actors a`,
+  actor: `SELECT a.id::text, a.slug, a.name, a.kind::text, a.aliases, a.role, a.country, a.handles,
+    a.external_ids AS "externalIds", a.description, ${TIMES} FROM actors a`,
   source: `SELECT a.id::text, a.kind::text, a.title, a.url, a.publisher, a.authors,
-    ${partialDate('a.published_on', 'a.published_precision')} AS published_on, a.language, ${ts('a.retrieved_at')} AS retrieved_at,
-    a.archive_url, a.notes, ${ts('a.created_at')} AS created_at, ${ts('a.updated_at')} AS updated_at FROM sources a`,
-  statement: `SELECT a.id::text, a.speaker_id::text, a.text, a.language, a.original_text, a.original_language, a.kind::text,
-    ${partialDate('a.said_on', 'a.said_precision')} AS said_on, a.medium::text, a.platform, a.location, a.occasion, a.tags,
-    a.verification::text, a.notes,
+    ${partialDate('a.published_on', 'a.published_precision')} AS "publishedOn", a.language,
+    ${ts('a.retrieved_at')} AS "retrievedAt", a.archive_url AS "archiveUrl", a.notes, ${TIMES} FROM sources a`,
+  statement: `SELECT a.id::text, a.speaker_id::text AS speaker, a.text, a.language, a.original_text AS "originalText",
+    a.original_language AS "originalLanguage", a.kind::text, ${partialDate('a.said_on', 'a.said_precision')} AS "saidOn",
+    a.medium::text, a.platform, a.location, a.occasion, a.tags, a.verification::text, a.notes,
     COALESCE((SELECT json_agg(json_build_object('actor', sa.actor_id, 'role', sa.role) ORDER BY sa.actor_id)
               FROM statement_actors sa WHERE sa.statement_id = a.id), '[]'::json) AS involved,
-    ${citationsOf('statement_id', 'a.id')} AS citations,
-    ${ts('a.created_at')} AS created_at, ${ts('a.updated_at')} AS updated_at FROM statements a`,
-  figure: `SELECT a.id::text, a.metric, a.value, a.qualifier::text, a.unit::text, a.share_of_id::text, a.method::text,
-    coalesce(a.derived_from, '{}')::text[] AS derived_from, a.lower_bound, a.upper_bound, a.phrase, a.population, a.area,
-    a.cumulative, to_char(a.period_start, 'YYYY-MM-DD') AS period_start, to_char(a.period_end, 'YYYY-MM-DD') AS period_end,
-    ${partialDate('a.as_of', 'a.as_of_precision')} AS as_of, a.reporter_id::text, a.statement_id::text, a.caveats, a.notes,
-    ${citationsOf('figure_id', 'a.id')} AS citations,
-    ${ts('a.created_at')} AS created_at, ${ts('a.updated_at')} AS updated_at FROM figures a`,
+    ${citationsOf('statement_id', 'a.id')} AS citations, ${TIMES} FROM statements a`,
+  figure: `SELECT a.id::text, a.metric, a.value, a.qualifier::text, a.unit::text, a.share_of_id::text AS "shareOf",
+    a.method::text, coalesce(a.derived_from, '{}')::text[] AS "derivedFrom", a.lower_bound AS "lowerBound",
+    a.upper_bound AS "upperBound", a.phrase, a.population, a.area, a.cumulative,
+    to_char(a.period_start, 'YYYY-MM-DD') AS "periodStart", to_char(a.period_end, 'YYYY-MM-DD') AS "periodEnd",
+    ${partialDate('a.as_of', 'a.as_of_precision')} AS "asOf", a.reporter_id::text AS reporter,
+    a.statement_id::text AS "statementId", a.caveats, a.notes, ${citationsOf('figure_id', 'a.id')} AS citations,
+    ${TIMES} FROM figures a`,
 };
 
-/** A database row as its line, keys in the order of the create body. */
-const LINE: Record<RecordType, (r: Row) => Line> = {
-  actor: (r) => ({
-    type: 'actor',
-    id: r.id as string,
-    slug: r.slug,
-    name: r.name,
-    kind: r.kind,
-    aliases: r.aliases,
-    role: r.role,
-    country: r.country,
-    handles: r.handles,
-    externalIds: r.external_ids,
-    description: r.description,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  }),
-  source: (r) => ({
-    type: 'source',
-    id: r.id as string,
-    kind: r.kind,
-    title: r.title,
-    url: r.url,
-    publisher: r.publisher,
-    authors: r.authors,
-    publishedOn: r.published_on,
-    language: r.language,
-    retrievedAt: r.retrieved_at,
-    archiveUrl: r.archive_url,
-    notes: r.notes,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  }),
-  statement: (r) => ({
-    type: 'statement',
-    id: r.id as string,
-    speaker: r.speaker_id,
-    text: r.text,
-    language: r.language,
-    originalText: r.original_text,
-    originalLanguage: r.original_language,
-    kind: r.kind,
-    saidOn: r.said_on,
-    medium: r.medium,
-    platform: r.platform,
-    location: r.location,
-    occasion: r.occasion,
-    tags: r.tags,
-    verification: r.verification,
-    notes: r.notes,
-    involved: r.involved,
-    citations: r.citations,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  }),
-  figure: (r) => ({
-    type: 'figure',
-    id: r.id as string,
-    metric: r.metric,
-    value: r.value,
-    qualifier: r.qualifier,
-    unit: r.unit,
-    shareOf: r.share_of_id,
-    method: r.method,
-    derivedFrom: r.derived_from,
-    lowerBound: r.lower_bound,
-    upperBound: r.upper_bound,
-    phrase: r.phrase,
-    population: r.population,
-    area: r.area,
-    cumulative: r.cumulative,
-    periodStart: r.period_start,
-    periodEnd: r.period_end,
-    asOf: r.as_of,
-    reporter: r.reporter_id,
-    statementId: r.statement_id,
-    caveats: r.caveats,
-    notes: r.notes,
-    citations: r.citations,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  }),
-};
+const line = (type: RecordType) => (r: Row) => ({ type, ...r }) as Line;
 
 /** One page of a type's lines after the id `after` (keyset on the primary key). */
 export async function pageOfLines(db: Database, type: RecordType, after: string | undefined, limit: number): Promise<Line[]> {
   const rows = after
     ? await db.query<Row>(`${SELECT[type]} WHERE a.id > $1::uuid ORDER BY a.id LIMIT $2`, [after, limit])
     : await db.query<Row>(`${SELECT[type]} ORDER BY a.id LIMIT $1`, [limit]);
-  return rows.map(LINE[type]);
+  return rows.map(line(type));
 }
 
 /** The lines of the records with these ids (in no particular order): what an import compares a line with. */
 export async function linesByIds(db: Database, type: RecordType, ids: string[]): Promise<Map<string, Line>> {
   if (!ids.length) return new Map();
   const rows = await db.query<Row>(`${SELECT[type]} WHERE a.id = ANY($1::uuid[])`, [ids]);
-  return new Map(rows.map((r) => [r.id as string, LINE[type](r)]));
+  return new Map(rows.map((r) => [r.id as string, line(type)(r)]));
 }
 
 /** Every revision, by record and number: deterministic whatever order transactions committed in. */
