@@ -48,6 +48,7 @@ print(json.dumps({
   "statements": len(s), "figures": len(f),
   "types": {c: str(s[c].dtype) for c in ["id", "saidOn", "saidOnFirstDay", "saidOnLastDay", "tags.count", "citations.count", "text"]},
   "figureTypes": {c: str(f[c].dtype) for c in ["value", "cumulative", "asOfFirstDay", "citations.count"]},
+  "noNumber": int(f.value.isna().sum()),
   "month": [month.saidOn, str(month.saidOnFirstDay.date()), str(month.saidOnLastDay.date())],
 }))
 `;
@@ -64,9 +65,11 @@ print(json.dumps({
         'citations.count': 'int64',
         text: 'object',
       });
-      // Every seed figure is a whole number, so pandas reads value as integers (dtype={"value": float} says otherwise).
+      // Words without a number ("the majority", "thousands") are empty cells: pandas reads NaN, so value is a float.
+      expect(out.noNumber).toBe(seedFigures.filter((f) => f.value === null).length);
+      expect(out.noNumber).toBeGreaterThan(0);
       expect(out.figureTypes).toEqual({
-        value: 'int64',
+        value: 'float64',
         cumulative: 'bool',
         asOfFirstDay: 'datetime64[ns]',
         'citations.count': 'int64',
@@ -89,17 +92,19 @@ s <- read.csv(paste0(args[1], "/statements?format=csv"))
 f <- read.csv(paste0(args[1], "/figures?format=csv"))
 cat(nrow(s), nrow(f), "\\n")
 cat(class(s$tags.count), class(s$citations.count), class(s$text), class(f$value), class(f$cumulative == "true"), "\\n")
+cat(sum(is.na(f$value)), "\\n")
 cat(sum(is.na(as.Date(s$saidOnFirstDay))), sum(is.na(as.Date(s$saidOnLastDay))), sum(is.na(as.Date(f$asOfFirstDay))), "\\n")
 cat(class(as.Date(s$saidOnFirstDay)), "\\n")
 `;
       const { stdout } = await run('Rscript', ['-e', script, base]);
-      const [counts, classes, nas, dateClass] = stdout
+      const [counts, classes, noNumber, nas, dateClass] = stdout
         .trim()
         .split('\n')
         .map((l) => l.trim());
       expect(counts).toBe(`${seedStatements.length} ${seedFigures.length}`);
       // R 4.2's read.csv reads only TRUE/FALSE as logical: booleans (true/false) stay text, compared as the README shows.
       expect(classes).toBe('integer integer character integer logical');
+      expect(Number(noNumber)).toBe(seedFigures.filter((f) => f.value === null).length);
       expect(nas).toBe('0 0 0');
       expect(dateClass).toBe('Date');
     },
