@@ -300,7 +300,8 @@ async function* csvLines(path: string, type: CsvType): AsyncGenerator<Source> {
 // ---------------------------------------------------------------------------------------------
 // SQL for the multi-row inserts: one JSON array of rows per table and batch.
 
-const INSERT = {
+/** The multi-row INSERTs of a batch (also timed bare by bench/import-floor.ts). */
+export const INSERT = {
   actors: `INSERT INTO actors (id, slug, name, kind, aliases, role, country, handles, external_ids, description, created_at, updated_at)
     SELECT id, slug, name, kind, aliases, role, country, handles, external_ids, description,
            coalesce(created_at, now()), coalesce(updated_at, created_at, now())
