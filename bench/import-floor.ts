@@ -10,22 +10,12 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { openMigratedDatabase } from '../src/db/open.js';
 import { INSERT } from '../src/transfer/import.js';
-import { BENCH_DATABASE_URL, withDatabase } from './lib.js';
+import { BENCH_DATABASE_URL, admin, withDatabase } from './lib.js';
 
 const N = Number(process.env.N ?? 100_000);
 const BATCH = 500;
 const SPEAKERS = 200;
 const SOURCES = 50;
-
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: withDatabase(BENCH_DATABASE_URL, 'postgres') });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 async function run(name: string, withHistory: boolean) {
   const database = `attest_bench_floor_${name}`;

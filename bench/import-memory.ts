@@ -8,28 +8,17 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:f
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { type Database, openDatabase } from '../src/db/database.js';
 import { applyMigrations } from '../src/db/migrations.js';
 import { runImport } from '../src/transfer/import.js';
 import { spool } from '../src/transfer/lines.js';
-import { BENCH_DATABASE_URL, withDatabase } from './lib.js';
+import { BENCH_DATABASE_URL, admin, withDatabase } from './lib.js';
 
 const N = Number(process.env.N ?? 60_000);
 const TARGET = process.env.TARGET ?? 'postgres';
 const DATABASE = 'attest_bench_memory';
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc --import tsx bench/import-memory.ts');
-
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: withDatabase(BENCH_DATABASE_URL, 'postgres') });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 let db: Database;
 if (TARGET === 'postgres') {

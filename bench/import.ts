@@ -17,8 +17,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
-import pg from 'pg';
-import { BENCH_DATABASE_URL, withDatabase } from './lib.js';
+import { BENCH_DATABASE_URL, admin, withDatabase } from './lib.js';
 
 const N = Number(process.env.N ?? 100_000);
 const SPEAKERS = Number(process.env.SPEAKERS ?? 200);
@@ -30,16 +29,6 @@ const DATABASE = 'attest_bench_import';
 const PORT = 3911;
 const here = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'attest-bench-import-'));
-
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: withDatabase(BENCH_DATABASE_URL, 'postgres') });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 /** N statements as NDJSON, written to a file as they are made. */
 async function generate(path: string, n: number, offset = 0) {

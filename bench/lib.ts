@@ -1,4 +1,5 @@
 // Shared helpers for the benchmarks: the bench database URL, a seeded PRNG and small utilities.
+import pg from 'pg';
 
 export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/attest_bench';
 
@@ -16,6 +17,17 @@ export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+/** Runs one statement on the bench server's `postgres` database (CREATE/DROP DATABASE). */
+export async function admin(sql: string) {
+  const c = new pg.Client({ connectionString: withDatabase(BENCH_DATABASE_URL, 'postgres') });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
 }
 
 /** sfc32: small, fast, good enough, and deterministic for a given seed. */

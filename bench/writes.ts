@@ -9,7 +9,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { BENCH_DATABASE_URL, withDatabase } from './lib.js';
+import { BENCH_DATABASE_URL, admin, withDatabase } from './lib.js';
 
 const BEFORE = process.env.BEFORE ?? 'c807c7a';
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -26,16 +26,6 @@ function beforeTree(): string {
     execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir, stdio: 'ignore' });
   }
   return dir;
-}
-
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: withDatabase(BENCH_DATABASE_URL, 'postgres') });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
 }
 
 async function start(dir: string, database: string, port: number): Promise<ChildProcess> {

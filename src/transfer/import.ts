@@ -739,6 +739,27 @@ class Importer {
   }
 
   /** A record the line matched but that this import already wrote: it may only repeat it. */
+  /**
+   * An actor or source that matched: unchanged when the line says nothing new, refused when this
+   * import already wrote it (its revision may be final), else updated under its row lock.
+   */
+  private async reconcile(
+    item: ActorItem | SourceItem,
+    match: string,
+    changes: Row | undefined,
+    touched: Set<string>,
+    apply: (changes: Row) => Promise<void>,
+  ) {
+    if (!changes) this.count(item.type, 'unchanged');
+    else if (touched.has(match)) this.rewritten(item, changes);
+    else {
+      await this.update(item, async () => {
+        await this.w.lock(item.type, match);
+        await apply(changes);
+      });
+    }
+  }
+
   private rewritten(item: Item, changes: Row) {
     const field = Object.keys(changes)[0] ?? '(line)';
     this.fail(item, field, `an earlier line of this import already wrote this ${item.type} differently; give each record once`);
@@ -833,15 +854,10 @@ class Importer {
         continue;
       }
       const changes = changedFields(item.given, desired, current.get(match)!);
-      if (!changes) this.count('actor', 'unchanged');
-      else if (touched.has(match)) this.rewritten(item, changes);
-      else {
-        await this.update(item, async () => {
-          await this.w.lock('actor', match);
-          await updateActor(this.tx, match, changes);
-          this.actorRefs.clear();
-        });
-      }
+      await this.reconcile(item, match, changes, touched, async (c) => {
+        await updateActor(this.tx, match, c);
+        this.actorRefs.clear();
+      });
     }
     await this.exec(INSERT.actors, inserts);
   }
@@ -949,15 +965,10 @@ class Importer {
         continue;
       }
       const changes = changedFields(item.given, desired, current.get(match)!, ['retrievedAt']);
-      if (!changes) this.count('source', 'unchanged');
-      else if (touched.has(match)) this.rewritten(item, changes);
-      else {
-        await this.update(item, async () => {
-          await this.w.lock('source', match);
-          await updateSource(this.tx, match, changes);
-          this.sourceKeys.clear();
-        });
-      }
+      await this.reconcile(item, match, changes, touched, async (c) => {
+        await updateSource(this.tx, match, c);
+        this.sourceKeys.clear();
+      });
     }
     await this.exec(INSERT.sources, inserts);
   }
