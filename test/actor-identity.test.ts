@@ -312,6 +312,14 @@ describe('merging a duplicate into another actor', () => {
     await ctx.anon.get('/statements').query({ actor: '@raisi_ir' }).expect(200);
     // Its slug is not free for another actor: old links would change meaning.
     await ctx.api.post('/actors').send({ name: 'Someone Else', kind: 'person', slug: dup.slug }).expect(409);
+    const imported = await ctx.api
+      .post('/import?onError=skip')
+      .set('content-type', 'application/x-ndjson')
+      .send(`${JSON.stringify({ type: 'actor', name: 'Someone Else', kind: 'person', slug: dup.slug })}\n`)
+      .expect(200);
+    expect(imported.body.failures).toEqual([
+      { line: 1, type: 'actor', field: 'slug', message: expect.stringContaining(`merged into actor ${raisi.id}`) },
+    ]);
 
     // History: the duplicate's ends with its deletion, pointing at the survivor; the survivor's update says why.
     const dupHistory = (await ctx.anon.get(`/actors/${dup.id}/history`).expect(200)).body.data;

@@ -805,6 +805,15 @@ class Importer {
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     const bySlug = new Map(rows.map((r) => [r.slug, r]));
+    // Slugs of actors merged into others lead to the survivors, as in the API: not given to new actors.
+    const merged = new Map(
+      (
+        await this.sql<{ key: string; actor_id: string }>(
+          `SELECT key, actor_id::text FROM actor_keys WHERE kind = 'formerSlug' AND key = ANY($1::text[])`,
+          [slugs.filter(Boolean)],
+        )
+      ).map((r) => [r.key, r.actor_id]),
+    );
     const used = await this.everUsed(
       'actor',
       ids.filter((id) => !byId.has(id)),
@@ -831,6 +840,11 @@ class Importer {
         const taken = bySlug.get(slug);
         if (taken) {
           this.fail(item, 'slug', `already taken by actor ${taken.id}`);
+          continue;
+        }
+        const survivor = merged.get(slug);
+        if (survivor) {
+          this.fail(item, 'slug', `belonged to an actor merged into actor ${survivor}; it leads there`);
           continue;
         }
         const id = item.id ?? uuid7();
