@@ -32,6 +32,29 @@ function forms(ref: string) {
 }
 
 /**
+ * Every way a reference can match, in one statement: $1 ids, $2 `prefix:value` keys, $3 bare
+ * handles, $4 the references as given (slugs, and names folded here as search keys are). Each
+ * branch is answered by an index (the names one by actors_names_idx, through the `&&` of all the
+ * folded names at once); exported so that test/actor-identity.test.ts can check the plan.
+ */
+export const LOOKUP_SQL = `WITH refs AS (SELECT r AS ref, attest_fold(r) AS folded FROM unnest($4::text[]) r)
+  SELECT 'id' AS way, a.id::text AS ref, a.id::text, a.slug, a.name FROM actors a WHERE a.id = ANY($1::uuid[])
+  UNION ALL
+  SELECT CASE k.kind WHEN 'formerId' THEN 'formerId' WHEN 'formerSlug' THEN 'formerSlug' ELSE 'key' END, k.key, a.id::text, a.slug, a.name
+    FROM actor_keys k JOIN actors a ON a.id = k.actor_id
+    WHERE (k.kind = 'formerId' AND k.key = ANY($1::text[])) OR (k.kind IN ('handle', 'externalId') AND k.key = ANY($2::text[]))
+       OR (k.kind = 'formerSlug' AND k.key = ANY($4::text[]))
+  UNION ALL
+  SELECT 'handle', k.bare, a.id::text, a.slug, a.name FROM actor_keys k JOIN actors a ON a.id = k.actor_id
+    WHERE k.kind = 'handle' AND k.bare = ANY($3::text[])
+  UNION ALL
+  SELECT 'slug', a.slug, a.id::text, a.slug, a.name FROM actors a WHERE a.slug = ANY($4::text[])
+  UNION ALL
+  SELECT 'name', refs.ref, a.id::text, a.slug, a.name FROM actors a
+    JOIN refs ON attest_actor_names(a.name, a.aliases) @> ARRAY[refs.folded]
+    WHERE attest_actor_names(a.name, a.aliases) && (SELECT array_agg(folded) FROM refs WHERE folded <> '')`;
+
+/**
  * The one actor resolver: for each reference, the actors it names in the most specific way it
  * matches (none: unknown; several: ambiguous). A reference is an id, a slug, `@handle` (any
  * platform), `platform:handle`, `registry:id` (`wikidata:Q…`), a name or an alias (case- and
@@ -45,22 +68,7 @@ export async function lookupActors(db: Tx, refs: readonly string[]): Promise<Map
   const keys = [...new Set(f.flatMap((x) => (x.key ? [x.key] : [])))];
   const handles = [...new Set(f.flatMap((x) => (x.handle ? [x.handle] : [])))];
   const rows = await db.$queryRawUnsafe<{ way: Way; ref: string; id: string; slug: string; name: string }[]>(
-    `WITH refs AS (SELECT r AS ref, attest_fold(r) AS folded FROM unnest($4::text[]) r)
-     SELECT 'id' AS way, a.id::text AS ref, a.id::text, a.slug, a.name FROM actors a WHERE a.id = ANY($1::uuid[])
-     UNION ALL
-     SELECT CASE k.kind WHEN 'formerId' THEN 'formerId' WHEN 'formerSlug' THEN 'formerSlug' ELSE 'key' END, k.key, a.id::text, a.slug, a.name
-       FROM actor_keys k JOIN actors a ON a.id = k.actor_id
-       WHERE (k.kind = 'formerId' AND k.key = ANY($1::text[])) OR (k.kind IN ('handle', 'externalId') AND k.key = ANY($2::text[]))
-          OR (k.kind = 'formerSlug' AND k.key = ANY($4::text[]))
-     UNION ALL
-     SELECT 'handle', k.bare, a.id::text, a.slug, a.name FROM actor_keys k JOIN actors a ON a.id = k.actor_id
-       WHERE k.kind = 'handle' AND k.bare = ANY($3::text[])
-     UNION ALL
-     SELECT 'slug', a.slug, a.id::text, a.slug, a.name FROM actors a WHERE a.slug = ANY($4::text[])
-     UNION ALL
-     SELECT 'name', refs.ref, a.id::text, a.slug, a.name FROM refs
-       JOIN actors a ON attest_actor_names(a.name, a.aliases) @> ARRAY[refs.folded]
-       WHERE refs.folded <> ''`,
+    LOOKUP_SQL,
     ids,
     keys,
     handles,
