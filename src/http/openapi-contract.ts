@@ -1,3 +1,5 @@
+import { type ResponseExamples, problemExample } from './openapi-examples.js';
+
 // biome-ignore lint/suspicious/noExplicitAny: the document is JSON walked by shape; each step checks what it reads.
 type Json = Record<string, any>;
 type Operation = {
@@ -66,7 +68,7 @@ const problem = (description: string, headers: Json = {}) => ({
  *   Location, RateLimit-*, Retry-After), and the statuses every route can
  *   answer (304, 500, 503) are listed.
  */
-export function describeContract<T extends Json>(doc: T): T {
+export function describeContract<T extends Json>(doc: T, examples: ResponseExamples = {}): T {
   const out = doc as Json;
   out.components ??= {};
   out.components.headers = HEADERS;
@@ -89,6 +91,7 @@ export function describeContract<T extends Json>(doc: T): T {
       responses(path, method, op);
     }
   }
+  responseExamples(out, examples);
   return doc;
 }
 
@@ -208,6 +211,61 @@ function responses(path: string, method: string, op: Operation) {
     response.headers = headers;
   }
   op.responses = Object.fromEntries(Object.entries(res).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * Each JSON response gets an example: what the seeded server answered to the operation's GET (see
+ * src/http/openapi-examples.ts), or for a write, the GET example of the same schema; each problem response,
+ * a problem document of its status. Each is written once, in components.examples, and referenced.
+ */
+function responseExamples(doc: Json, examples: ResponseExamples) {
+  const shared: Record<string, Json> = {};
+  const use = (content: Json, name: string, summary: string, value: () => unknown) => {
+    shared[name] ??= { summary, value: value() };
+    content.examples = { [name]: { $ref: `#/components/examples/${name}` } };
+  };
+  const bySchema = new Map<string, string>();
+  const each = (fn: (op: Operation, status: string, media: string, content: Json) => void) => {
+    for (const item of Object.values(doc.paths as Record<string, Record<string, Operation>>))
+      for (const op of Object.values(item))
+        for (const [status, res] of Object.entries(op.responses))
+          for (const [media, content] of Object.entries((res.content ?? {}) as Record<string, Json>))
+            fn(op, status, media, content);
+  };
+  const TEXT: Record<string, string> = { 'text/csv': 'csv', 'application/x-ndjson': 'ndjson' };
+  // A page's first item stands for its record schema (a created source is a Source, as listed).
+  const items = new Map<string, [string, string, unknown]>();
+  each((op, status, media, content) => {
+    const id = op.operationId ?? '';
+    if (status !== '200' && status !== '201') return;
+    const text = examples[`${id}:${TEXT[media]}`];
+    // NDJSON's schema is one line's: its example is the first line.
+    if (typeof text === 'string' && text.trim())
+      use(content, `${id}-${TEXT[media]}`, `${op.summary}, from the seed data`, () =>
+        media === 'text/csv' ? text : JSON.parse(text.split('\n')[0]),
+      );
+    if (media !== 'application/json' || examples[id] === undefined) return;
+    use(content, id, `${op.summary}, from the seed data`, () => examples[id]);
+    if (content.schema?.$ref) bySchema.set(content.schema.$ref, id);
+    const item = content.schema?.properties?.data?.items?.$ref as string | undefined;
+    const first = (examples[id] as { data?: unknown[] }).data?.[0];
+    if (item && first !== undefined && !items.has(item)) items.set(item, [`${id}-item`, `One of: ${op.summary}`, first]);
+  });
+  each((_op, status, media, content) => {
+    if (media === 'application/problem+json')
+      use(content, `problem-${status}`, `A ${status} problem`, () => problemExample(status));
+    else if (media === 'application/json' && !content.examples) {
+      const ref = content.schema?.$ref as string | undefined;
+      if (ref && bySchema.has(ref)) {
+        const id = bySchema.get(ref)!;
+        content.examples = { [id]: { $ref: `#/components/examples/${id}` } };
+      } else if (ref && items.has(ref)) {
+        const [name, summary, value] = items.get(ref)!;
+        use(content, name, summary, () => value);
+      }
+    }
+  });
+  doc.components.examples = Object.fromEntries(Object.entries(shared).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function isPage(response: Json) {

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { createJsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { describeContract } from './openapi-contract.js';
+import { readResponseExamples } from './openapi-examples.js';
 import { baseUrl } from './link.js';
 import { tidyDocument } from './openapi-tidy.js';
 import { docsSecurity } from './security.js';
@@ -49,7 +50,10 @@ export const openapi = fp(async (app: FastifyInstance) => {
     },
     transform: createJsonSchemaTransform({ skipList: ['/docs', '/docs/*', '/openapi.json'] }),
     transformObject: (document) =>
-      describeContract(withListFormats(withRateLimitResponses(tidyDocument(jsonSchemaTransformObject(document))))),
+      describeContract(
+        withListFormats(withRateLimitResponses(tidyDocument(jsonSchemaTransformObject(document)))),
+        readResponseExamples(),
+      ),
   });
 
   // Swagger UI in its own context, under its own Content-Security-Policy (src/http/security.ts).
