@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Readable, Transform, pipeline } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
@@ -102,12 +103,29 @@ interface Entry {
   contentType: string;
   etag: string;
   link: string | undefined;
+  /**
+   * The body as compression (./compression.ts) encoded it, by the request's Accept-Encoding as sent (clients
+   * send few distinct values), so that a hit is not compressed again.
+   */
+  encoded: Map<string, { encoding: string; body: Buffer }>;
 }
+
+/** Encoded copies kept per answer: browsers, curl, Python and the like send a handful of Accept-Encoding values. */
+const MAX_ENCODED = 4;
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** What the response cache has done since start (for /metrics). */
-    responseCache: { hits: number; misses: number; entries(): number; bytes(): number } | undefined;
+    responseCache:
+      | {
+          hits: number;
+          /** Hits answered with a copy compression made earlier. */
+          encodedHits: number;
+          misses: number;
+          entries(): number;
+          bytes(): number;
+        }
+      | undefined;
   }
 }
 
@@ -126,13 +144,18 @@ export const responseCache = fp<ResponseCacheOptions>(
       : new LocalGeneration();
     const cache = new LRUCache<string, Entry>({
       maxSize: maxBytes,
-      sizeCalculation: (e, key) => e.body.length + key.length + (e.link?.length ?? 0) + 200,
+      sizeCalculation: (e, key) => {
+        let size = e.body.length + key.length + (e.link?.length ?? 0) + 200;
+        for (const [accept, v] of e.encoded) size += accept.length + v.body.length + 50;
+        return size;
+      },
     });
-    const stats = { hits: 0, misses: 0, entries: () => cache.size, bytes: () => cache.calculatedSize };
+    const stats = { hits: 0, encodedHits: 0, misses: 0, entries: () => cache.size, bytes: () => cache.calculatedSize };
     app.decorate('responseCache', stats);
     onWriteEnd(app.db, () => generation.bump());
 
     const filing = new WeakMap<FastifyRequest, { key: string; generation: string }>();
+    const encoding = new WeakMap<FastifyRequest, { key: string; generation: string }>();
     const keyOf = (req: FastifyRequest) => (app.publicUrl ? req.url : `${baseUrl(req)}${req.url}`);
 
     app.addHook('onRequest', (req, reply, done) => {
@@ -148,13 +171,18 @@ export const responseCache = fp<ResponseCacheOptions>(
         if (current === undefined) return done();
         const key = keyOf(req);
         const hit = cache.get(key);
+        const accept = acceptEncoding(req);
         if (hit?.generation === current) {
           stats.hits++;
-          return sendHit(reply, hit);
+          const encoded = accept ? hit.encoded.get(accept) : undefined;
+          if (encoded) stats.encodedHits++;
+          else if (accept) encoding.set(req, { key, generation: current });
+          return sendHit(reply, hit, encoded);
         }
         stats.misses++;
         reply.header('x-cache', 'miss');
         filing.set(req, { key, generation: current });
+        if (accept) encoding.set(req, { key, generation: current });
         // A replica may lag behind the write that made this generation: what is filed comes from the primary.
         readFromPrimary();
         done();
@@ -175,20 +203,68 @@ export const responseCache = fp<ResponseCacheOptions>(
             contentType,
             etag,
             link: typeof link === 'string' ? link : undefined,
+            encoded: new Map(),
           });
         }
       }
       done(null, payload);
     });
+
+    // After compression's hook, which is a route hook added as each route is declared (its plugin is
+    // registered before this one): the body as it encoded it joins the filed answer.
+    const fileEncoded: onSendHookHandler = (req, reply, payload, done) => {
+      const file = encoding.get(req);
+      const contentEncoding = reply.getHeader('content-encoding');
+      const accept = acceptEncoding(req);
+      if (!file || !accept || reply.statusCode !== 200 || typeof contentEncoding !== 'string') return done(null, payload);
+      const keep = (body: Buffer) => {
+        const entry = cache.peek(file.key);
+        if (entry?.generation === file.generation && !entry.encoded.has(accept) && entry.encoded.size < MAX_ENCODED) {
+          // A new entry rather than a changed one, so that the cache counts its size again.
+          const encoded = new Map(entry.encoded).set(accept, { encoding: contentEncoding, body });
+          cache.set(file.key, { ...entry, encoded });
+        }
+      };
+      if (Buffer.isBuffer(payload)) {
+        keep(payload);
+        return done(null, payload);
+      }
+      // A stream of compression's own stream library, not node:stream's: recognised by its pipe().
+      if (typeof (payload as Readable | null)?.pipe !== 'function') return done(null, payload);
+      // Compressed as a stream (a body over compression's synchronous threshold): kept as it passes, if it ends well.
+      const chunks: Buffer[] = [];
+      const tee = new Transform({
+        transform(chunk: Buffer, _encoding, cb) {
+          chunks.push(chunk);
+          cb(null, chunk);
+        },
+        flush(cb) {
+          keep(Buffer.concat(chunks));
+          cb();
+        },
+      });
+      pipeline(payload as Readable, tee, () => {});
+      done(null, tee);
+    };
+    app.addHook('onRoute', (route) => {
+      if (![route.method].flat().includes('GET') || !CACHEABLE.has(route.url)) return;
+      route.onSend = [...(route.onSend ? [route.onSend].flat() : []), fileEncoded];
+    });
   },
   { name: 'attest-response-cache', dependencies: ['attest-redis'] },
 );
 
-function sendHit(reply: FastifyReply, hit: Entry) {
+/** What the encoded copies are filed by; none for a client that asked for no compression (@fastify/compress's header). */
+const acceptEncoding = (req: FastifyRequest) =>
+  req.headers['x-no-compression'] === undefined ? req.headers['accept-encoding'] : undefined;
+
+function sendHit(reply: FastifyReply, hit: Entry, encoded: { encoding: string; body: Buffer } | undefined) {
   knownEtags.set(reply, hit.etag);
   reply.code(200).header('content-type', hit.contentType).header('x-cache', 'hit');
   if (hit.link) reply.header('link', hit.link);
-  reply.send(hit.body);
+  // Compression leaves a body that already has a Content-Encoding as it is.
+  if (encoded) reply.header('content-encoding', encoded.encoding).header('vary', 'accept-encoding');
+  reply.send(encoded ? encoded.body : hit.body);
 }
 
 /** For processes that write beside running instances (npm run db:seed): a new generation for all of them. */

@@ -1,0 +1,83 @@
+// Starts Attest as its own process for the production benchmarks (startup.ts, pressure.ts, compress.ts):
+// compiled (`node dist/server.js`, what `npm start` runs; `npm run build` first) or through tsx, on the
+// bench database, and stops it with SIGTERM.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { BENCH_DATABASE_URL } from './lib.js';
+
+export type StartMode = 'compiled' | 'tsx';
+
+export const COMMANDS: Record<StartMode, string[]> = {
+  compiled: ['dist/server.js'],
+  // What `npm start` ran before (`tsx src/server.ts`): tsx's CLI, which runs the server in a child
+  // process with its loader and esbuild's service.
+  tsx: ['node_modules/tsx/dist/cli.mjs', 'src/server.ts'],
+};
+
+export interface Server {
+  proc: ChildProcess;
+  url: string;
+  /** Milliseconds from spawn to the first 200 from /ready. */
+  readyMs: number;
+  stop(): Promise<number | null>;
+}
+
+export async function startServer(mode: StartMode, port: number, env: Record<string, string> = {}): Promise<Server> {
+  const started = performance.now();
+  const proc = spawn(process.execPath, COMMANDS[mode], {
+    env: {
+      ...process.env,
+      DATABASE_URL: BENCH_DATABASE_URL,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      // One client address makes all the load: the per-address limit is not what is measured.
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      ...env,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${mode} server exited with ${proc.exitCode}`);
+    const ok = await fetch(`${url}/ready`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) break;
+    if (performance.now() - started > 60_000) throw new Error(`${mode} server not ready after 60 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const readyMs = performance.now() - started;
+  return {
+    proc,
+    url,
+    readyMs,
+    stop: () =>
+      new Promise((resolve) => {
+        if (proc.exitCode !== null) return resolve(proc.exitCode);
+        proc.once('exit', (code) => resolve(code));
+        proc.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Resident memory of a process and its descendants (tsx's server is a child of its CLI), in MB, from /proc. */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  let kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN);
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) {
+      kb += rssMb(Number(child)) * 1024;
+    }
+  }
+  return kb / 1024;
+}
+
+/** The URL list bench/targets.ts writes for an endpoint (a: list by actor and date). */
+export function urlList(endpoint = 'a', dir = process.env.URLS_DIR ?? 'bench/.out/urls'): string[] {
+  return readFileSync(`${dir}/${endpoint}.txt`, 'utf8').split('\n').filter(Boolean);
+}
+
+export const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : Number.NaN;
