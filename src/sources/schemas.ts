@@ -114,7 +114,13 @@ export const SourceDetail = Source.extend({
       figures: z.object({
         count: z.number().int(),
         items: z.array(
-          Supported.extend({ figureId: Uuid, metric: z.string(), value: z.number(), qualifier: z.string(), asOf: z.string() }),
+          Supported.extend({
+            figureId: Uuid,
+            metric: z.string(),
+            value: z.number().nullable(),
+            qualifier: z.string(),
+            asOf: z.string(),
+          }),
         ),
       }),
     })
