@@ -620,7 +620,12 @@ const statementIds: string[] = [];
 
 {
   const t = process.hrtime.bigint();
-  await client.query('UPDATE revisions SET revision = 1, at = clock_timestamp() WHERE revision IS NULL');
+  // A statement's citations go in by later transactions, each touching it again: number each record's
+  // revisions in order, not all of them 1 (which the unique (resource, record, revision) refused).
+  await client.query(`UPDATE revisions r SET revision = n.rn, at = clock_timestamp()
+    FROM (SELECT seq, row_number() OVER (PARTITION BY resource, record_id ORDER BY seq)::int AS rn
+          FROM revisions WHERE revision IS NULL) n
+    WHERE r.seq = n.seq`);
   await client.query('VACUUM (ANALYZE)');
   log(`VACUUM ANALYZE (${(ms(t) / 1000).toFixed(1)} s)`);
   for (const table of ['actors', 'sources', 'statements', 'statement_actors', 'citations', 'figures']) {
