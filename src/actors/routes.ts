@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { orGone } from '../history/queries.js';
 import { crudOperations, etagFor } from '../http/crud.js';
 import { IdOrSlugParams, NoQuery, errors } from '../http/schemas.js';
-import { ChangeHeaders, assertIfMatch, writeContext } from '../http/write-request.js';
+import { DeleteHeaders, assertIfMatch, writeContext } from '../http/write-request.js';
 import { write } from '../writes/door.js';
 import { mergeActor, mergedInto } from './merge.js';
 import { createActor, deleteActor, findActor, listActors, toActor, updateActor } from './repository.js';
@@ -62,7 +62,9 @@ export const actorRoutes: FastifyPluginAsync = async (app) => {
         'The actor in the path is the duplicate; `into` names the actor to keep. In one transaction, every reference to the duplicate moves to the survivor (statements it said, statements that involve it, figures it reported), the survivor gains its name (as an alias), aliases, handles and external ids (its own role, country and description win, the duplicate’s fill the gaps), and the duplicate is deleted. Its id and slug then redirect (`GET /actors/{old}` answers 308) and resolve to the survivor wherever an actor is named; its history stays at `/actors/{old id}/history`, ending with the deletion, whose reason names the survivor. Refused with 409 when both carry different ids in the same registry (two Wikidata items are two entities). `If-Match` is checked against the duplicate.',
       tags: ['Actors'],
       params: IdOrSlugParams,
-      headers: ChangeHeaders,
+      // A merge deletes the duplicate: its headers' example If-Match is stale, as DELETE's, so that
+      // "Try it out" in Swagger UI answers 412 and leaves the seed data whole.
+      headers: DeleteHeaders,
       querystring: NoQuery,
       body: ActorMerge,
       response: { 200: Actor.describe('The survivor, as it now reads.'), ...errors(400, 401, 403, 404, 409, 410, 412, 413, 415) },
