@@ -12,7 +12,8 @@ import type { ActorCreateInput, ActorListInput, ActorUpdateInput } from './schem
 
 type ActorRow = Prisma.ActorGetPayload<object>;
 
-export function toActor(row: ActorRow) {
+export function toActor({ searchKey: _searchKey, ...row }: ActorRow) {
+  // search_key is the name search's own column (folded names), not part of the actor.
   return {
     ...row,
     handles: row.handles as { platform: string; handle: string; url?: string }[],
