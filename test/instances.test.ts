@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { startServer } from './helpers/server-process.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminQuery, copyPrefix, databaseUrl } from './helpers/global-setup.js';
 
@@ -42,22 +43,8 @@ interface Instance {
 const procs: ChildProcess[] = [];
 
 function start(env: Record<string, string>): Promise<Instance> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    // Load shedding off: on a busy machine it would answer some of these requests 503, which is not what they test.
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ADMIN_KEY, TRUST_PROXY: 'true', SHED_EVENT_LOOP_DELAY_MS: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  procs.push(proc);
-  const logs: string[] = [];
-  return new Promise((resolve, reject) => {
-    proc.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${logs.join('')}`)));
-    proc.stderr!.on('data', (d) => logs.push(String(d)));
-    proc.stdout!.on('data', (d) => {
-      logs.push(String(d));
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(String(d));
-      if (m) resolve({ proc, url: m[1], logs });
-    });
-  });
+  // Load shedding off: on a busy machine it would answer some of these requests 503, which is not what they test.
+  return startServer({ HOST: '127.0.0.1', ADMIN_KEY, TRUST_PROXY: 'true', SHED_EVENT_LOOP_DELAY_MS: '0', ...env }, procs);
 }
 
 /** A database of its own for this file, copied from the run's seeded template. */
@@ -66,7 +53,10 @@ async function seededDatabase() {
   const name = `${copyPrefix(templates?.kind === 'postgres' ? templates.runId : undefined)}${randomBytes(6).toString('hex')}`;
   if (templates?.kind !== 'postgres') throw new Error('the global setup built no PostgreSQL templates');
   await adminQuery(SERVER_URL!, `CREATE DATABASE ${name} TEMPLATE ${templates.seeded}`);
-  return { url: databaseUrl(SERVER_URL!, name), drop: () => adminQuery(SERVER_URL!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return {
+    url: databaseUrl(SERVER_URL!, name),
+    drop: () => adminQuery(SERVER_URL!, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
 }
 
 const drops: (() => Promise<unknown>)[] = [];
@@ -163,7 +153,11 @@ describe.skipIf(why)('two instances on one PostgreSQL and one Redis', () => {
       const res = await fetch(`${writer}${one}`, { method: 'PATCH', headers: WRITE, body: JSON.stringify({ notes: `v${i}` }) });
       expect(res.status).toBe(200);
       acked[i] = performance.now();
-      const [o1, o2, w1] = await Promise.all([get(other, one, newClient()), get(other, list, newClient()), get(writer, list, newClient())]);
+      const [o1, o2, w1] = await Promise.all([
+        get(other, one, newClient()),
+        get(other, list, newClient()),
+        get(writer, list, newClient()),
+      ]);
       expect(version((await o1.json()).notes)).toBe(i);
       expect(version((await o2.json()).data[0].notes)).toBe(i);
       expect(version((await w1.json()).data[0].notes)).toBe(i);
@@ -194,7 +188,9 @@ describe.skipIf(why)('an instance whose Redis goes away', () => {
   let a: Instance;
   let b: Instance;
   const startRedis = async () => {
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     procs.push(redis);
     for (let i = 0; i < 50 && !(await redisAnswers(`redis://127.0.0.1:${port}`)); i++) await sleep(100);
   };
@@ -229,7 +225,11 @@ describe.skipIf(why)('an instance whose Redis goes away', () => {
     // Past the limit of 5, and every answer fresh: a write through A is seen at once through B.
     for (let i = 0; i < 8; i++) {
       const started = performance.now();
-      const write = await fetch(`${a.url}/statements/${id}`, { method: 'PATCH', headers: WRITE, body: JSON.stringify({ notes: `gone ${i}` }) });
+      const write = await fetch(`${a.url}/statements/${id}`, {
+        method: 'PATCH',
+        headers: WRITE,
+        body: JSON.stringify({ notes: `gone ${i}` }),
+      });
       expect(write.status).toBe(200);
       const res = await get(b.url, list, me);
       expect(res.status).toBe(200);

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { startServer } from './helpers/server-process.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // `npm run keys` as an operator runs it, on a new embedded data directory and on a PostgreSQL URL.
@@ -29,22 +30,8 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
 
 const lastLine = (s: string) => s.trimEnd().split('\n').at(-1)!;
 
-function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string; logs: string[] }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '', ADMIN_KEY: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  procs.push(proc);
-  const logs: string[] = [];
-  return new Promise((resolve, reject) => {
-    proc.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${logs.join('')}`)));
-    proc.stderr!.on('data', (d) => logs.push(String(d)));
-    proc.stdout!.on('data', (d) => {
-      logs.push(String(d));
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(String(d));
-      if (m) resolve({ proc, url: m[1], logs });
-    });
-  });
+function startEmbedded(env: Record<string, string>) {
+  return startServer({ DATABASE_URL: '', ADMIN_KEY: '', ...env }, procs);
 }
 
 async function stop(proc: ChildProcess) {
@@ -75,7 +62,7 @@ describe.skipIf(!!process.env.TEST_DATABASE_URL)('npm run keys on the embedded d
     expect(entry).toMatchObject({ name: 'cli-writer', scope: 'write', revokedAt: null });
     expect(json.stdout).not.toContain(key);
 
-    const server = await startServer(env);
+    const server = await startEmbedded(env);
     expect(server.logs.join('')).toContain('loaded the seed data');
     const statements = (await (await fetch(`${server.url}/statements?limit=100`)).json()).data;
     expect(statements.length).toBeGreaterThan(10);

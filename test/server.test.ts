@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServer } from './helpers/server-process.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataDirLockedError, lockDataDir } from '../src/db/lock.js';
 
@@ -19,22 +20,8 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-function start(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string; logs: string[] }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '', ADMIN_KEY, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  procs.push(proc);
-  const logs: string[] = [];
-  return new Promise((resolve, reject) => {
-    proc.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${logs.join('')}`)));
-    proc.stderr!.on('data', (d) => logs.push(String(d)));
-    proc.stdout!.on('data', (d) => {
-      logs.push(String(d));
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(String(d));
-      if (m) resolve({ proc, url: m[1], logs });
-    });
-  });
+function start(env: Record<string, string>) {
+  return startServer({ DATABASE_URL: '', ADMIN_KEY, ...env }, procs);
 }
 
 async function stop(proc: ChildProcess) {
@@ -188,7 +175,9 @@ describe('one server per embedded data directory', () => {
     const second = await refused({ DATA_DIR: dir });
     expect(second.code).toBe(1);
     expect(second.stderr.trim().split('\n')).toEqual([
-      expect.stringContaining(`Cannot start: DATA_DIR ${dir} is in use by another Attest process (pid ${first.proc.pid} on ${hostname()}`),
+      expect.stringContaining(
+        `Cannot start: DATA_DIR ${dir} is in use by another Attest process (pid ${first.proc.pid} on ${hostname()}`,
+      ),
     ]);
     // The first server was not disturbed.
     expect((await fetch(`${first.url}/ready`)).status).toBe(200);
@@ -204,7 +193,10 @@ describe('one server per embedded data directory', () => {
     dirs.push(dir);
     const gone = spawn(process.execPath, ['-e', '']);
     await new Promise((resolve) => gone.on('exit', resolve));
-    await writeFile(join(dir, 'attest.lock'), JSON.stringify({ pid: gone.pid, host: hostname(), since: '2020-01-01T00:00:00.000Z' }));
+    await writeFile(
+      join(dir, 'attest.lock'),
+      JSON.stringify({ pid: gone.pid, host: hostname(), since: '2020-01-01T00:00:00.000Z' }),
+    );
     const server = await start({ DATA_DIR: dir, SEED_ON_EMPTY: 'false' });
     expect(await lockOf(dir)).toMatchObject({ pid: server.proc.pid });
     await stop(server.proc);
@@ -240,7 +232,10 @@ describe('one server per embedded data directory', () => {
   it('respects a lock written on another host, which it cannot check', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'attest-'));
     dirs.push(dir);
-    await writeFile(join(dir, 'attest.lock'), JSON.stringify({ pid: 4242, host: 'another-host', since: '2026-01-01T00:00:00.000Z' }));
+    await writeFile(
+      join(dir, 'attest.lock'),
+      JSON.stringify({ pid: 4242, host: 'another-host', since: '2026-01-01T00:00:00.000Z' }),
+    );
     const run = await refused({ DATA_DIR: dir });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('(pid 4242 on another-host, since 2026-01-01T00:00:00.000Z)');
