@@ -184,15 +184,15 @@ async function runImport(p: Parsed): Promise<number> {
   const progress = new Progress();
   const started = Date.now();
   let sent = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      sent += chunk.length;
-      const pct = size ? ` (${Math.floor((100 * sent) / size)}%)` : '';
-      progress.show(`sending ${name}: ${megabytes(sent)}${pct}`);
-      done(null, chunk);
-    },
-  });
-  const body = (file === '-' ? process.stdin : createReadStream(file)).pipe(counter);
+  const counted = () =>
+    new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        sent += chunk.length;
+        const pct = size ? ` (${Math.floor((100 * sent) / size)}%)` : '';
+        progress.show(`sending ${name}: ${megabytes(sent)}${pct}`);
+        done(null, chunk);
+      },
+    });
   const headers: http.OutgoingHttpHeaders = {
     'content-type': csv ? 'text/csv' : 'application/x-ndjson',
     accept: 'application/x-ndjson',
@@ -202,7 +202,19 @@ async function runImport(p: Parsed): Promise<number> {
   const reason = one(p, 'reason');
   if (reason) headers['change-reason'] = headerText(reason);
 
-  const res = await send(url, { method: 'POST', headers }, body);
+  // A server that sheds load (or lost its database for a moment) answers 503 with Retry-After before
+  // reading the body: a file is sent again once it says, a few times; standard input cannot be.
+  let res: http.IncomingMessage;
+  for (let attempt = 1; ; attempt++) {
+    sent = 0;
+    const body = (file === '-' ? process.stdin : createReadStream(file)).pipe(counted());
+    res = await send(url, { method: 'POST', headers }, body);
+    const wait = Number(res.headers['retry-after']);
+    if (res.statusCode !== 503 || file === '-' || attempt >= 5 || !(wait >= 0 && wait <= 60)) break;
+    res.resume();
+    progress.show(`the server is busy (503): sending ${name} again in ${wait} s`);
+    await new Promise((r) => setTimeout(r, wait * 1000));
+  }
   if (res.statusCode !== 200 || !/ndjson/.test(res.headers['content-type'] ?? '')) {
     const text = await readAll(res);
     progress.done();
