@@ -1,4 +1,5 @@
 import { type ResponseExamples, problemExample } from './openapi-examples.js';
+import { collectRefs } from './openapi-tidy.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is JSON walked by shape; each step checks what it reads.
 type Json = Record<string, any>;
@@ -107,20 +108,6 @@ function requestDefaults(doc: Json) {
     }
   }
   for (const name of inRequests) if (!inResponses.has(name)) moveDefaults(schemas[name]);
-}
-
-function collectRefs(node: unknown, schemas: Record<string, Json>, seen: Set<string>) {
-  if (Array.isArray(node)) return node.forEach((n) => collectRefs(n, schemas, seen));
-  if (!node || typeof node !== 'object') return;
-  for (const [k, v] of Object.entries(node)) {
-    if (k === '$ref' && typeof v === 'string' && v.startsWith(PREFIX)) {
-      const name = v.slice(PREFIX.length);
-      if (!seen.has(name)) {
-        seen.add(name);
-        collectRefs(schemas[name], schemas, seen);
-      }
-    } else collectRefs(v, schemas, seen);
-  }
 }
 
 /** Within one schema (not through references, which are judged on their own). */

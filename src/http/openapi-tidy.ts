@@ -41,21 +41,23 @@ export function tidyDocument<T extends Json>(doc: T): T {
 /** Names reachable from the paths, following references through components. */
 function referenced(doc: Json, schemas: Record<string, unknown>): Set<string> {
   const seen = new Set<string>();
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (!node || typeof node !== 'object') return;
-    for (const [k, v] of Object.entries(node)) {
-      if (k === '$ref' && typeof v === 'string' && v.startsWith(PREFIX)) {
-        const name = v.slice(PREFIX.length);
-        if (!seen.has(name)) {
-          seen.add(name);
-          visit(schemas[name]);
-        }
-      } else visit(v);
-    }
-  };
-  visit(doc.paths);
+  collectRefs(doc.paths, schemas, seen);
   return seen;
+}
+
+/** Adds to `seen` the component schemas `node` references, following references through them. */
+export function collectRefs(node: unknown, schemas: Record<string, unknown>, seen: Set<string>): void {
+  if (Array.isArray(node)) return node.forEach((n) => collectRefs(n, schemas, seen));
+  if (!node || typeof node !== 'object') return;
+  for (const [k, v] of Object.entries(node)) {
+    if (k === '$ref' && typeof v === 'string' && v.startsWith(PREFIX)) {
+      const name = v.slice(PREFIX.length);
+      if (!seen.has(name)) {
+        seen.add(name);
+        collectRefs(schemas[name], schemas, seen);
+      }
+    } else collectRefs(v, schemas, seen);
+  }
 }
 
 function renameRefs(node: unknown, renames: Map<string, string>): unknown {
