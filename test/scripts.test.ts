@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { figures as seedFigures, statements as seedStatements } from '../src/seed/data.js';
 import { TEST_ADMIN_KEY, useApp } from './helpers/app.js';
+import { useAppWith } from './helpers/app-with.js';
 import { DIAZ } from './helpers/seed.js';
 
 /**
@@ -15,6 +17,10 @@ import { DIAZ } from './helpers/seed.js';
  * them those tests are skipped, saying what to install.
  */
 const ctx = useApp({ seed: true });
+// A server that answers one request at a time and sheds the rest (503, Retry-After: 1).
+const busy = useAppWith({
+  pressure: { maxInFlight: 1, maxEventLoopDelayMs: 0, maxHeapUsedBytes: 0, maxRssBytes: 0, retryAfterSeconds: 1 },
+});
 const run = promisify(execFile);
 let base = '';
 let dir = '';
@@ -122,6 +128,31 @@ describe('the attest command', () => {
         (err, stdout, stderr) => resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
+
+  it('sends a file again when the server sheds load, once Retry-After has passed', async () => {
+    await busy.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (busy.app.server.address() as { port: number }).port;
+    // A request whose body never comes holds the server's one place until the socket closes.
+    const held = connect(port, '127.0.0.1');
+    try {
+      held.write(
+        `POST /import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_ADMIN_KEY}\r\nContent-Type: application/x-ndjson\r\nContent-Length: 100\r\n\r\n`,
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      const shed = await fetch(`http://127.0.0.1:${port}/actors`);
+      expect([shed.status, shed.headers.get('retry-after')]).toEqual([503, '1']);
+      setTimeout(() => held.destroy(), 1500);
+    } catch (err) {
+      held.destroy();
+      throw err;
+    }
+    const file = join(dir, 'busy.ndjson');
+    await writeFile(file, `${JSON.stringify({ type: 'actor', name: 'Busy Server Test', kind: 'other' })}\n`);
+    const res = await attest(['import', file], { ATTEST_URL: `http://127.0.0.1:${port}` });
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/1 created/);
+    await busy.anon.get('/actors/busy-server-test').expect(200);
+  });
 
   it('exports the whole record, and a list as CSV with filters', async () => {
     const file = join(dir, 'all.ndjson');
