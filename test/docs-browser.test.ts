@@ -1,15 +1,13 @@
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ADMIN_KEY, useApp } from './helpers/app.js';
+import { browserTestsRun, launchChromium } from './helpers/chromium.js';
 
 // Swagger UI at /docs in a real browser, under the Content-Security-Policy it is served with
 // (src/http/security.ts): it renders offline, Authorize works with a key, anonymous "Try it out"
 // on a write gets 401 and changes nothing. Needs Chromium (`apt-get install -y chromium`); the page
 // does not depend on the database, so this runs on the embedded one only.
-const CHROMIUM = '/usr/bin/chromium';
-const run = existsSync(CHROMIUM) && !process.env.TEST_DATABASE_URL;
-if (!existsSync(CHROMIUM)) console.warn(`test/docs-browser.test.ts skipped: no ${CHROMIUM} (apt-get install -y chromium)`);
+const run = browserTestsRun('test/docs-browser.test.ts');
 
 describe.skipIf(!run)('Swagger UI in Chromium', () => {
   const ctx = useApp({ seed: true });
@@ -20,24 +18,13 @@ describe.skipIf(!run)('Swagger UI in Chromium', () => {
   const requests: { url: string; method: string; authorization?: string }[] = [];
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
     const address = ctx.app.server.address();
     if (!address || typeof address === 'string') {
       await ctx.app.listen({ port: 0, host: '127.0.0.1' });
     }
     const { port } = ctx.app.server.address() as { port: number };
     base = `http://127.0.0.1:${port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('console', (m) => {
       // The browser logs every 4xx it receives; the 401 of an anonymous write is what the tests expect.

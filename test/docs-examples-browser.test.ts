@@ -1,15 +1,14 @@
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ADMIN_KEY, useApp } from './helpers/app.js';
+import { browserTestsRun, launchChromium } from './helpers/chromium.js';
 
 // Every operation of Swagger UI at /docs clicked in order, as a new user does on a fresh start: Authorize with
 // a key, then "Try it out" and "Execute" with what the page fills in from the document's examples (only a
 // required Change-Reason is typed). Every read and write example works, and none destroys seed data: a DELETE
 // example names a seed record with a stale If-Match, so it answers 412 with the record's ETag. Needs Chromium
 // (`apt-get install -y chromium`); the page does not depend on the database, so this runs on the embedded one.
-const CHROMIUM = '/usr/bin/chromium';
-const run = existsSync(CHROMIUM) && !process.env.TEST_DATABASE_URL;
+const run = browserTestsRun('test/docs-examples-browser.test.ts');
 
 describe.skipIf(!run)('every Swagger UI example, clicked in order with a key', () => {
   const ctx = useApp({ seed: true });
@@ -18,20 +17,9 @@ describe.skipIf(!run)('every Swagger UI example, clicked in order with a key', (
   let base: string;
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
     await ctx.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(ctx.app.server.address() as { port: number }).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
   }, 60_000);
 
