@@ -86,6 +86,12 @@ describe('a series of one reporter’s figures', () => {
       fieldsOf((await ctx.api.get(`/figures/series?metric=killed&reporter=${MOH}&cumulative=maybe`).expect(400)).body),
     ).toEqual(['cumulative']);
     expect((await get('/figures/series?metric=killed&reporter=anadolu-agency')).points).toEqual([]);
+    expect(fieldsOf((await ctx.api.get(`/figures/series?metric=killed&reporter=${MOH}&unit=litres`).expect(400)).body)).toEqual([
+      'unit',
+    ]);
+    expect(fieldsOf((await ctx.api.get(`/figures/series?metric=killed&area=${'x'.repeat(301)}`).expect(400)).body)).toEqual([
+      'area',
+    ]);
   });
 });
 

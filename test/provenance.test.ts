@@ -91,5 +91,9 @@ describe('provenance', () => {
     expect(res.body.issuer).toMatchObject({ slug: 'miguel-diaz-canel' });
     expect(res.body.chains.length).toBeGreaterThan(0);
     await ctx.api.get('/figures/01900000-0000-7000-8000-000000000000/provenance').expect(404);
+    expect(fieldsOf((await ctx.api.get('/figures/not-a-uuid/provenance').expect(400)).body)).toEqual(['id']);
+    expect(fieldsOf((await ctx.api.get(`/statements/${EXAMPLE_IDS.statement}/provenance?depth=2`).expect(400)).body)).toEqual([
+      'depth',
+    ]);
   });
 });
