@@ -5,6 +5,7 @@ import { actorQueryRefs } from './actors/query-refs.js';
 import { sourceRoutes } from './sources/routes.js';
 import { statementRoutes } from './statements/routes.js';
 import { figureRoutes } from './figures/routes.js';
+import { relationRoutes } from './relations/routes.js';
 import { citationRoutes } from './citations/routes.js';
 import type { Database } from './db/database.js';
 import { databasePlugin } from './db/plugin.js';
@@ -130,6 +131,7 @@ export async function buildApp({
   await app.register(statementRoutes);
   await app.register(figureRoutes);
   await app.register(citationRoutes);
+  await app.register(relationRoutes);
   await app.register(historyRoutes);
   await app.register(transferRoutes);
   await app.register(keyRoutes);

@@ -161,7 +161,7 @@ export async function sourceDetail(db: Tx, id: string) {
         items: statements.map((c) => ({
           ...citation(c),
           statementId: c.statement!.id,
-          speaker: c.statement!.speaker.name,
+          speaker: c.statement!.speaker?.name ?? c.statement!.attributedTo!,
           text: c.statement!.text,
           saidOn: formatPartialDate(c.statement!.saidOn, c.statement!.saidPrecision),
         })),

@@ -109,7 +109,14 @@ export const SourceDetail = Source.extend({
     .object({
       statements: z.object({
         count: z.number().int(),
-        items: z.array(Supported.extend({ statementId: Uuid, speaker: z.string(), text: z.string(), saidOn: z.string() })),
+        items: z.array(
+          Supported.extend({
+            statementId: Uuid,
+            speaker: z.string().describe('The speaker’s name, or the outlet’s words for who said it (`attributedTo`).'),
+            text: z.string(),
+            saidOn: z.string(),
+          }),
+        ),
       }),
       figures: z.object({
         count: z.number().int(),

@@ -30,6 +30,8 @@ export interface StatementRow {
   created_at: string;
   updated_at: string;
   speaker: StatementOut['speaker'];
+  attribution: StatementOut['attribution'];
+  attributed_to: string | null;
   involved: StatementOut['involved'];
   citations: StatementOut['citations'];
   rank?: number;
@@ -41,6 +43,8 @@ export function toStatement(r: StatementRow): StatementOut {
   return {
     id: r.id,
     speaker: r.speaker,
+    attribution: r.attribution,
+    attributedTo: r.attributed_to,
     text: r.text,
     language: r.language,
     originalText: r.original_text,
@@ -146,7 +150,7 @@ export async function listStatements(db: Database, q: StatementListInput) {
   if (sort.field === 'relevance' && search) {
     // Rank every match but shape only the page: the JSON of a statement costs more than its rank.
     offset = offsetFromCursor(sort, q.cursor);
-    const page = `(SELECT s.id, ${rankSql(search.query)} AS rank FROM statements s JOIN actors a ON a.id = s.speaker_id${whereSql(where)}
+    const page = `(SELECT s.id, ${rankSql(search.query)} AS rank FROM statements s LEFT JOIN actors a ON a.id = s.speaker_id${whereSql(where)}
       ORDER BY rank DESC, s.id DESC OFFSET ${p.add(offset)} LIMIT ${p.add(q.limit + 1)}) r JOIN statements s ON s.id = r.id`;
     const ranked: Shape = { ...shape, search: { query: search.query, highlight: q.highlight, rank: 'r.rank' } };
     sql = `${selectStatements(ranked, page)} ORDER BY r.rank DESC, s.id DESC`;
@@ -159,7 +163,7 @@ export async function listStatements(db: Database, q: StatementListInput) {
   const [rows, total] = await Promise.all([
     // Full-text plans depend on the words searched: those stay unprepared.
     db.query<StatementRow>(sql, p.values, { prepare: !search }),
-    q.total ? countRows(db, 'statements s JOIN actors a ON a.id = s.speaker_id', countWhere, countValues) : undefined,
+    q.total ? countRows(db, 'statements s LEFT JOIN actors a ON a.id = s.speaker_id', countWhere, countValues) : undefined,
   ]);
   // An empty answer for an actor that does not exist is a typo, not a finding.
   if (rows.length === 0 && q.actor) await assertActorsExist(db.prisma, q.actor, 'actor');

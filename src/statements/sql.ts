@@ -16,6 +16,9 @@ export interface Shape {
 }
 
 const speakerJson = (full: boolean) =>
+  `CASE WHEN a.id IS NULL THEN NULL ELSE ${speakerFields(full)} END`;
+
+const speakerFields = (full: boolean) =>
   full
     ? `json_build_object('id', a.id, 'slug', a.slug, 'name', a.name, 'kind', a.kind, 'role', a.role, 'country', a.country, 'aliases', a.aliases)`
     : actorSummaryJson('a');
@@ -93,14 +96,14 @@ export function selectStatements(shape: Shape, from = 'statements s'): string {
   return `
 SELECT s.id, s.text, s.language, s.original_text, s.original_language, s.kind,
        to_char(s.said_on, 'YYYY-MM-DD') AS said_on, s.said_precision, s.medium, s.platform, s.location, s.occasion,
-       s.tags, s.verification, s.notes,
+       s.tags, s.verification, s.notes, s.attribution, s.attributed_to,
        ${isoTimestamp('s.created_at')} AS created_at, ${isoTimestamp('s.updated_at')} AS updated_at,
        ${speakerJson(shape.fullActor)} AS speaker,
        COALESCE((SELECT json_agg(json_build_object('actor', ${actorSummaryJson('ia')}, 'role', sa.role) ORDER BY ia.name, ia.id)
                  FROM statement_actors sa JOIN actors ia ON ia.id = sa.actor_id
                  WHERE sa.statement_id = s.id), '[]'::json) AS involved,
        ${citationsJson('statement_id', 's.id', shape.fullSources)} AS citations${extra}
-FROM ${from} JOIN actors a ON a.id = s.speaker_id`;
+FROM ${from} LEFT JOIN actors a ON a.id = s.speaker_id`;
 }
 
 // Outside quotes: `-word` or `-"a phrase"` (an exclusion), or a quoted phrase (kept whole, so a

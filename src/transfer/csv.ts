@@ -11,7 +11,7 @@ import type { RecordType } from './export.js';
  * (aliases, authors, tags) are joined with " | "; an empty cell leaves the
  * field out.
  */
-export type CsvType = Exclude<RecordType, 'figure'>;
+export type CsvType = Exclude<RecordType, 'figure' | 'relation'>;
 export const CSV_TYPES = ['actor', 'source', 'statement'] as const;
 
 type Raw = Record<string, unknown>;
@@ -105,6 +105,8 @@ const COLUMNS: Record<CsvType, { set: Record<string, Setter>; ignored: string[] 
       ...common([
         'id',
         'speaker',
+        'attribution',
+        'attributedTo',
         'text',
         'language',
         'originalText',

@@ -9,6 +9,8 @@ import { findSource, toSource } from '../sources/repository.js';
 import { Source } from '../sources/schemas.js';
 import { getStatement, getStatements } from '../statements/queries.js';
 import { Statement } from '../statements/schemas.js';
+import { getRelation, getRelations } from '../relations/queries.js';
+import { Relation } from '../relations/schemas.js';
 import type { z } from 'zod';
 import { compileSerializer } from '../http/serializer.js';
 
@@ -49,6 +51,7 @@ const KINDS = {
     read: (db: Database, id: string) => getCitation(db.prisma, id),
     readMany: (db: Database, ids: string[]) => getCitations(db.prisma, ids),
   },
+  relation: { table: 'relations', path: '/relations', schema: Relation, read: getRelation, readMany: getRelations },
 } satisfies Record<
   string,
   {
