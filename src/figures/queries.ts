@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { actorSummaryJson, citationsJson, isoTimestamp } from '../citations/sql.js';
 import { assertActorsExist } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
-import { Params, actorRefs, countRows, keyset, oneOf, periodWithin } from '../db/sql.js';
+import { Params, actorRefs, carriedBy, countRows, keyset, oneOf, periodWithin } from '../db/sql.js';
 import { pageOf, parseSort } from '../core/pagination.js';
 import { type Precision, assertRange, cutDay } from '../core/partial-date.js';
 import { notFound } from '../core/problems.js';
@@ -103,6 +103,7 @@ export async function listFigures(db: Database, q: FigureListInput) {
   if (q.statement) where.push(`f.statement_id = ${p.add(q.statement)}::uuid`);
   if (q.source)
     where.push(`EXISTS (SELECT 1 FROM citations c WHERE c.figure_id = f.id AND c.source_id = ${p.add(q.source)}::uuid)`);
+  if (q.outlet) where.push(carriedBy(p, 'figure_id', 'f.id', q.outlet));
 
   const counting = q.total ? countRows(db, 'figures f', [...where], [...p.values]) : undefined;
   void counting?.catch(() => {}); // awaited below; a refused cursor before then must not leave it unhandled

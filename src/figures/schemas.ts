@@ -167,6 +167,10 @@ export const FigureListQuery = z.strictObject({
   qualifier: Qualifier.optional(),
   statement: Uuid.optional().describe('Figures quoted in this statement.'),
   source: Uuid.optional().describe('Figures cited by this source.'),
+  outlet: listParam(z.string().min(1).max(200))
+    .optional()
+    .describe('Carried by these actors: cited from, or relayed from, a source they published (its `outlet`), as any actor reference.')
+    .meta({ example: ['anadolu-agency'] }),
   sort: sortParam(FIGURE_SORTS, '-asOf'),
   total: BoolParam.describe('Add `total`, the number of matching figures (costs a count).'),
   ...pageQuery,

@@ -80,6 +80,7 @@ export const sources: Keyed<z.input<typeof SourceCreate>>[] = [
     kind: 'news_article',
     title: 'Cuba’s president calls on the international community to end the genocide in Gaza',
     publisher: 'The Palestine Chronicle',
+    outlet: 'the-palestine-chronicle',
     authors: ['Palestine Chronicle Staff'],
     publishedOn: '2024-03',
     language: 'en',
@@ -91,6 +92,7 @@ export const sources: Keyed<z.input<typeof SourceCreate>>[] = [
     kind: 'news_article',
     title: 'Anadolu Agency report relayed by The Palestine Chronicle',
     publisher: 'Anadolu Agency',
+    outlet: 'anadolu-agency',
     notes:
       'Known only through the credit line “(PC, Anadolu)” of The Palestine Chronicle article, which neither links nor dates it. The article’s figures are recorded as relayed from it.',
   },
@@ -99,6 +101,8 @@ export const sources: Keyed<z.input<typeof SourceCreate>>[] = [
     kind: 'social_media_post',
     title: 'Miguel Díaz-Canel Bermúdez (@DiazCanelB) on X, 30 March 2024',
     publisher: 'X',
+    // The account holder publishes a post; X is the platform.
+    outlet: 'miguel-diaz-canel',
     authors: ['Miguel Díaz-Canel Bermúdez'],
     publishedOn: '2024-03-30',
     language: 'es',

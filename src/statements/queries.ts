@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { assertActorsExist } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
-import { Params, actorRefs, countRows, keyset, languageMatches, periodWithin } from '../db/sql.js';
+import { Params, actorRefs, carriedBy, countRows, keyset, languageMatches, periodWithin } from '../db/sql.js';
 import { offsetFromCursor, pageOf, parseSort } from '../core/pagination.js';
 import { type Precision, assertRange, cutDay } from '../core/partial-date.js';
 import { invalidField, notFound } from '../core/problems.js';
@@ -125,6 +125,7 @@ function filters(p: Params, q: StatementListInput): string[] {
   }
   if (q.source)
     where.push(`EXISTS (SELECT 1 FROM citations c WHERE c.statement_id = s.id AND c.source_id = ${p.add(q.source)}::uuid)`);
+  if (q.outlet) where.push(carriedBy(p, 'statement_id', 's.id', q.outlet));
   if (q.publisher) {
     where.push(`EXISTS (SELECT 1 FROM citations c JOIN sources src ON src.id = c.source_id
       WHERE c.statement_id = s.id AND lower(src.publisher) = lower(${p.add(q.publisher)}))`);

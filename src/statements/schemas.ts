@@ -198,6 +198,10 @@ export const StatementFilters = {
   medium: Medium.optional(),
   source: Uuid.optional().describe('Cited by this source.'),
   publisher: z.string().min(1).max(300).optional().describe('Cited by a source from this publisher (case-insensitive).'),
+  outlet: listParam(z.string().min(1).max(200))
+    .optional()
+    .describe('Carried by these actors: cited from, or relayed from, a source they published (its `outlet`), as any actor reference.')
+    .meta({ example: ['anadolu-agency'] }),
   sort: sortParam(STATEMENT_SORTS, '-saidOn').describe(
     'Sort key; a leading `-` sorts descending. `relevance` needs `q` with at least one word or phrase to look for (not only exclusions). Ties are broken by id, so the order is stable.',
   ),

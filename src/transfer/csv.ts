@@ -97,8 +97,19 @@ const COLUMNS: Record<CsvType, { set: Record<string, Setter>; ignored: string[] 
         'updatedAt',
       ]),
       authors: listOf('authors'),
+      // The outlet by any actor reference; a downloaded list names it by id (its other columns are ignored).
+      outlet: text('outlet'),
+      'outlet.id': text('outlet'),
     },
-    ignored: ['authors.count', 'publishedPrecision', 'publishedOnFirstDay', 'publishedOnLastDay'],
+    ignored: [
+      'authors.count',
+      'publishedPrecision',
+      'publishedOnFirstDay',
+      'publishedOnLastDay',
+      'outlet.slug',
+      'outlet.name',
+      'outlet.kind',
+    ],
   },
   statement: {
     set: {

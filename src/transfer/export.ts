@@ -33,7 +33,7 @@ const TIMES = `${ts('a.created_at')} AS "createdAt", ${ts('a.updated_at')} AS "u
 const SELECT: Record<RecordType, string> = {
   actor: `SELECT a.id::text, a.slug, a.name, a.kind::text, a.aliases, a.role, a.country, a.handles,
     a.external_ids AS "externalIds", a.description, ${TIMES} FROM actors a`,
-  source: `SELECT a.id::text, a.kind::text, a.title, a.url, a.publisher, a.authors,
+  source: `SELECT a.id::text, a.kind::text, a.title, a.url, a.publisher, a.outlet_id::text AS outlet, a.authors,
     ${partialDate('a.published_on', 'a.published_precision')} AS "publishedOn", a.language,
     ${ts('a.retrieved_at')} AS "retrievedAt", a.archive_url AS "archiveUrl", a.notes, ${TIMES} FROM sources a`,
   statement: `SELECT a.id::text, a.speaker_id::text AS speaker, a.attribution::text, a.attributed_to AS "attributedTo", a.text, a.language, a.original_text AS "originalText",

@@ -310,11 +310,11 @@ export const INSERT = {
            coalesce(created_at, now()), coalesce(updated_at, created_at, now())
     FROM json_to_recordset($1::json) AS x(id uuid, slug text, name text, kind actor_kind, aliases text[], role text, country text,
       handles jsonb, external_ids jsonb, description text, created_at timestamptz, updated_at timestamptz)`,
-  sources: `INSERT INTO sources (id, kind, title, url, publisher, authors, published_on, published_precision, language, retrieved_at,
-      archive_url, notes, created_at, updated_at)
-    SELECT id, kind, title, url, publisher, authors, published_on, published_precision, language, retrieved_at, archive_url, notes,
-           coalesce(created_at, now()), coalesce(updated_at, created_at, now())
-    FROM json_to_recordset($1::json) AS x(id uuid, kind source_kind, title text, url text, publisher text, authors text[],
+  sources: `INSERT INTO sources (id, kind, title, url, publisher, outlet_id, authors, published_on, published_precision, language,
+      retrieved_at, archive_url, notes, created_at, updated_at)
+    SELECT id, kind, title, url, publisher, outlet_id, authors, published_on, published_precision, language, retrieved_at,
+           archive_url, notes, coalesce(created_at, now()), coalesce(updated_at, created_at, now())
+    FROM json_to_recordset($1::json) AS x(id uuid, kind source_kind, title text, url text, publisher text, outlet_id uuid, authors text[],
       published_on date, published_precision date_precision, language text, retrieved_at timestamptz, archive_url text, notes text,
       created_at timestamptz, updated_at timestamptz)`,
   statements: `INSERT INTO statements (id, speaker_id, attribution, attributed_to, text, language, original_text, original_language,
@@ -929,6 +929,8 @@ class Importer {
       title: s.title,
       url: s.url ?? null,
       publisher: s.publisher ?? null,
+      // Resolved before a row is made (a line whose outlet names no actor fails first).
+      outlet_id: s.outlet ? this.actorRefs.get(this.actorRef(s.outlet)) : null,
       authors: s.authors,
       published_on: published ? day(published.date) : null,
       published_precision: published?.precision ?? null,
@@ -943,6 +945,7 @@ class Importer {
 
   private async sources(items: SourceItem[]) {
     await this.resolveSources(items.filter((i) => !i.id).map((i) => i.body));
+    await this.resolveActors(items.flatMap((i) => (i.body.outlet ? [i.body.outlet] : [])));
     const ids = items.flatMap((i) => (i.id ? [i.id] : []));
     const existingIds = await this.existing('sources', ids);
     const used = await this.everUsed(
@@ -968,6 +971,13 @@ class Importer {
     for (const [k, item] of items.entries()) {
       const key = this.sourceKey(item.body);
       const desired: Row = { ...item.body };
+      if (item.body.outlet) {
+        desired.outlet = this.actorRefs.get(this.actorRef(item.body.outlet));
+        if (!desired.outlet) {
+          this.fail(item, 'outlet', this.actorProblem(item.body.outlet));
+          continue;
+        }
+      }
       if (this.repeated(item, [...(item.id ? [`source id ${item.id}`] : []), `source ${key}`], desired)) continue;
       const match = matches[k];
       const owner = item.body.url ? urlOwners.get(item.body.url) : undefined;
@@ -1107,11 +1117,15 @@ class Importer {
     const sitems = items as StatementItem[];
     const fitems = items as FigureItem[];
     // Everything the lines refer to, looked up in a few queries.
-    await this.resolveActors(
-      statements
+    await this.resolveActors([
+      ...(statements
         ? sitems.flatMap((i) => [...(i.body.speaker ? [i.body.speaker] : []), ...i.body.involved.map((v) => v.actor)])
-        : fitems.flatMap((i) => (i.body.reporter ? [i.body.reporter] : [])),
-    );
+        : fitems.flatMap((i) => (i.body.reporter ? [i.body.reporter] : []))),
+      // The outlets of sources given inline.
+      ...items.flatMap((i) =>
+        (i.body.citations as CitationCreateInput[]).flatMap((c) => (c.source?.outlet ? [c.source.outlet] : [])),
+      ),
+    ]);
     const citations = items.flatMap((i) => i.body.citations as CitationCreateInput[]);
     const byUrl = items.flatMap((i) => i.cites.flatMap((c) => (c?.sourceUrl ? [c.sourceUrl] : [])));
     await this.resolveSources([
@@ -1236,6 +1250,9 @@ class Importer {
           const key = this.sourceKey(c.source!);
           planned.sourceId = this.sourceKeys.get(key) ?? this.newSources.get(key)?.id;
           if (!planned.sourceId) planned.newSource = { key, input: c.source! };
+          const outlet = c.source!.outlet;
+          if (!planned.sourceId && outlet && !this.actorRefs.has(this.actorRef(outlet)))
+            errors.push({ field: `citations.${index}.source.outlet`, message: this.actorProblem(outlet) });
         }
         return planned;
       });

@@ -5,7 +5,7 @@ import { CitationDetail } from '../citations/schemas.js';
 import type { Database } from '../db/database.js';
 import { getFigure, getFigures } from '../figures/queries.js';
 import { Figure } from '../figures/schemas.js';
-import { findSource, toSource } from '../sources/repository.js';
+import { SOURCE_INCLUDE, findSource, toSource } from '../sources/repository.js';
 import { Source } from '../sources/schemas.js';
 import { getStatement, getStatements } from '../statements/queries.js';
 import { Statement } from '../statements/schemas.js';
@@ -34,7 +34,7 @@ const KINDS = {
     schema: Source,
     read: async (db: Database, id: string) => toSource(await findSource(db.prisma, id)),
     readMany: async (db: Database, ids: string[]) =>
-      (await db.prisma.source.findMany({ where: { id: { in: ids } } })).map(toSource),
+      (await db.prisma.source.findMany({ where: { id: { in: ids } }, include: SOURCE_INCLUDE })).map(toSource),
   },
   statement: {
     table: 'statements',
