@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ActorSummary } from '../actors/schemas.js';
 import { pageQuery, sortParam } from '../core/pagination.js';
-import { Qualifier, Unit } from '../figures/schemas.js';
+import { Figure } from '../figures/schemas.js';
+import { Statement } from '../statements/schemas.js';
 import { BoolParam } from '../http/query-params.js';
 import { Text, Timestamp, Uuid, listParam } from '../http/schemas.js';
 import { seedId } from '../seed/ids.js';
@@ -53,29 +54,21 @@ export const RelationUpdate = z
   .meta({ id: 'RelationUpdate', example: { notes: 'Questions who killed those who died, not how many died.' } });
 
 /** Enough of a statement to say who said what, when, without fetching it. */
-export const StatementBrief = z
-  .object({
-    id: Uuid,
-    speaker: ActorSummary.nullable(),
-    attributedTo: z.string().nullable(),
-    saidOn: z.string(),
-    text: z.string(),
-  })
+export const StatementBrief = Statement.pick({ id: true, attributedTo: true, saidOn: true, text: true })
+  .extend({ speaker: ActorSummary.nullable() })
   .meta({ id: 'StatementBrief' });
 
 /** Enough of a figure to say who reported what, as of when. */
-export const FigureBrief = z
-  .object({
-    id: Uuid,
-    metric: z.string(),
-    value: z.number().nullable(),
-    qualifier: Qualifier,
-    unit: Unit,
-    phrase: z.string().nullable(),
-    asOf: z.string(),
-    reporter: ActorSummary.nullable(),
-  })
-  .meta({ id: 'FigureBrief' });
+export const FigureBrief = Figure.pick({
+  id: true,
+  metric: true,
+  value: true,
+  qualifier: true,
+  unit: true,
+  phrase: true,
+  asOf: true,
+  reporter: true,
+}).meta({ id: 'FigureBrief' });
 
 export const Relation = z
   .object({
