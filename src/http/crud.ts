@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Database, Tx } from '../db/database.js';
 import { formatParams, pageEnvelope, pageQuery } from '../core/pagination.js';
 import { ProblemError } from '../core/problems.js';
-import { orGone as orGoneIn, recordAsOf, recordHistory } from '../history/queries.js';
+import { orGone as orGoneIn, recordAsOf, recordAtRevision, recordHistory } from '../history/queries.js';
 import { HistoryEntry } from '../history/schemas.js';
 import { write } from '../writes/door.js';
 import type { Resource } from '../writes/records.js';
@@ -54,6 +54,25 @@ const AS_OF = TimestampParam.optional().describe(
   'Read the record as it was at this time (RFC 3339). 404 if it did not exist yet, 410 if it had been deleted.',
 );
 
+const REVISION = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 31 - 1)
+  .optional()
+  .describe(
+    'Read the record as it was at this revision (1 for its creation; every one is listed by its history). A revision never changes, even after the record is deleted: this is what a permalink names. 404 naming `revision` when the record has no such revision; not with `asOf` or `include`.',
+  );
+
+/** A query parameter that cannot be combined with another one: 400 naming both. */
+const notCombined = (a: string, b: string) =>
+  new ProblemError('validation-failed', `${a} cannot be combined with ${b}`, {
+    errors: [
+      { in: 'query', field: a, message: `cannot be combined with ${b}` },
+      { in: 'query', field: b, message: `cannot be combined with ${a}` },
+    ],
+  });
+
 const HistoryQuery = z.strictObject({
   ...formatParams,
   limit: pageQuery.limit,
@@ -75,7 +94,7 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
   const { params, resource } = spec;
   const tags = [spec.tag];
   const readSchema = spec.schemas.detail ?? item;
-  const getQuery = (spec.schemas.get ?? z.strictObject({})).extend({ asOf: AS_OF });
+  const getQuery = (spec.schemas.get ?? z.strictObject({})).extend({ asOf: AS_OF, revision: REVISION });
   const etagOf = etagFor(readSchema);
   const resolve = (tx: Tx, ref: string) => (spec.resolve ? spec.resolve(tx, ref) : Promise.resolve(ref));
   const writeScope = app.requireScope('write');
@@ -89,6 +108,9 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
     });
 
   const orGone = <T>(ref: string, work: () => Promise<T>) => orGoneIn(db, resource, ref, work);
+  /** The record's id, also when the record was deleted (its history stays under its id). */
+  const resolveOrId = (ref: string) =>
+    resolve(db.prisma, ref).catch((err) => (ref.length === 36 ? ref : Promise.reject(err)));
 
   /** Locks the record, checks If-Match against it, and returns its id. */
   const lockForChange = async (
@@ -134,9 +156,15 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
       true,
     ),
 
-    get: op({ params, querystring: getQuery, response: { 200: readSchema, ...errors(400, 404, 410) } }, (req) => {
+    get: op({ params, querystring: getQuery, response: { 200: readSchema, ...errors(400, 404, 410) } }, async (req) => {
       const { id } = req.params as { id: string };
-      const { asOf, ...query } = req.query as { asOf?: string; include?: string[] };
+      const { asOf, revision, ...query } = req.query as { asOf?: string; revision?: number; include?: string[] };
+      if (revision !== undefined) {
+        if (asOf !== undefined) throw notCombined('revision', 'asOf');
+        if (query.include?.length) throw notCombined('revision', 'include');
+        // A deleted record's revisions stay readable by its id (410 for the deletion itself).
+        return recordAtRevision(db, resource, await resolveOrId(id), revision);
+      }
       if (asOf !== undefined) {
         if (query.include?.length)
           throw new ProblemError('validation-failed', 'include cannot be combined with asOf', {
@@ -197,9 +225,8 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
         response: { 200: pageEnvelope(HistoryEntry), ...errors(400, 404) },
       },
       async (req, reply) => {
-        const ref = (req.params as { id: string }).id;
         // A deleted record's history stays readable by its id; a slug only names a record that exists.
-        const id = await resolve(db.prisma, ref).catch((err) => (ref.length === 36 ? ref : Promise.reject(err)));
+        const id = await resolveOrId((req.params as { id: string }).id);
         return sendList(req, reply, db, {
           name: `${resource}-${id}-history`,
           item: HistoryEntry,
