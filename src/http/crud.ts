@@ -11,10 +11,12 @@ import type { Database, Tx } from '../db/database.js';
 import { formatParams, pageEnvelope, pageQuery } from '../core/pagination.js';
 import { ProblemError } from '../core/problems.js';
 import { orGone as orGoneIn, recordAsOf, recordAtRevision, recordHistory } from '../history/queries.js';
+import type { AsRead } from '../history/citable.js';
 import { HistoryEntry } from '../history/schemas.js';
 import { write } from '../writes/door.js';
 import type { Resource } from '../writes/records.js';
 import { weakEtag } from './caching.js';
+import { decorate } from './citable.js';
 import { sendList } from './formats.js';
 import { NoQuery, TimestampParam, errors } from './schemas.js';
 import { compileSerializer } from './serializer.js';
@@ -32,9 +34,9 @@ export interface CrudSpec<Item extends z.ZodType, Create extends z.ZodType, Upda
   /** `detail`: the shape of GET one when it carries more than list items; `get`: its query string. */
   schemas: { item: Item; create: Create; update: Update; list: List; get?: z.ZodObject; detail?: z.ZodType };
   describe?: { list?: string; create?: string; delete?: string };
-  list(db: Database, query: z.output<List>): Promise<Page<z.output<Item>>>;
+  list(db: Database, query: z.output<List>): Promise<Page<AsRead<z.output<Item>>>>;
   /** `query` is the parsed `schemas.get` query string, when there is one. */
-  get(db: Database, id: string, query?: unknown): Promise<z.output<Item>>;
+  get(db: Database, id: string, query?: unknown): Promise<AsRead<z.output<Item>>>;
   /** The record's id from what the URL names (an actor's slug, say); throws not-found. */
   resolve?(tx: Tx, ref: string): Promise<string>;
   create(tx: Tx, body: z.output<Create>): Promise<string>;
@@ -119,7 +121,7 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
   ) => {
     const id = await resolve(w.tx, (req.params as { id: string }).id);
     await w.lock(resource, id);
-    assertIfMatch(req, etagOf(await spec.get(w.db, id)));
+    assertIfMatch(req, etagOf(decorate(req, readSchema, await spec.get(w.db, id))));
     return id;
   };
 
@@ -147,6 +149,7 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
           const id = await spec.create(w.tx, req.body as z.output<C>);
           return { id, record: await spec.get(w.db, id) };
         });
+        decorate(req, item, created.record);
         return reply
           .code(201)
           .header('location', `${spec.path}/${created.id}`)
@@ -193,7 +196,7 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
             return spec.get(w.db, id);
           }),
         );
-        return reply.header('etag', etagOf(record)).send(record);
+        return reply.header('etag', etagOf(decorate(req, readSchema, record))).send(record);
       },
       true,
     ),
