@@ -14,6 +14,7 @@ import { auth } from './keys/auth.js';
 import { keyRoutes } from './keys/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { historyRoutes } from './history/routes.js';
+import { citable } from './http/citable.js';
 import { caching } from './http/caching.js';
 import { closing } from './http/closing.js';
 import { compression } from './http/compression.js';
@@ -124,6 +125,7 @@ export async function buildApp({
   // After the limiter, so that answers from memory count against the limits too.
   if (responseCacheOptions) await app.register(responseCache, responseCacheOptions);
   await app.register(openapi);
+  await app.register(citable);
   await app.register(healthRoutes);
   await app.register(actorQueryRefs);
   await app.register(actorRoutes);

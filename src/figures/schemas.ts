@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { METHODS, QUALIFIERS, UNITS } from './quantities.js';
 import { ActorSummary } from '../actors/schemas.js';
 import { Citation, citationList } from '../citations/schemas.js';
+import { citableFields } from '../history/citable.js';
 import { formatParams, pageQuery, sortParam } from '../core/pagination.js';
 import { BoolParam } from '../http/query-params.js';
 import { ActorRef, DatePrecision, DayString, PartialDateString, Text, Timestamp, Uuid, listParam } from '../http/schemas.js';
@@ -144,6 +145,7 @@ export const Figure = z
     citations: z.array(Citation),
     createdAt: Timestamp,
     updatedAt: Timestamp,
+    ...citableFields('figure'),
   })
   .meta({ id: 'Figure' });
 

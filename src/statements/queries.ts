@@ -5,10 +5,11 @@ import { Params, actorRefs, carriedBy, countRows, keyset, languageMatches, perio
 import { offsetFromCursor, pageOf, parseSort } from '../core/pagination.js';
 import { type Precision, assertRange, cutDay } from '../core/partial-date.js';
 import { invalidField, notFound } from '../core/problems.js';
+import type { AsRead } from '../history/citable.js';
 import type { Statement, StatementListInput } from './schemas.js';
 import { type Shape, matchSql, rankSql, selectStatements, splitSearch } from './sql.js';
 
-type StatementOut = z.output<typeof Statement>;
+type StatementOut = AsRead<z.output<typeof Statement>>;
 
 // Column types as the SQL produces them: JSON columns arrive parsed.
 export interface StatementRow {
@@ -34,6 +35,7 @@ export interface StatementRow {
   attributed_to: string | null;
   involved: StatementOut['involved'];
   citations: StatementOut['citations'];
+  revision?: number;
   rank?: number;
   highlight_text?: string;
   highlight_original?: string | null;
@@ -63,6 +65,7 @@ export function toStatement(r: StatementRow): StatementOut {
     citations: r.citations,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    ...(r.revision === undefined ? {} : { revision: r.revision }),
     ...(r.rank === undefined ? {} : { rank: r.rank }),
     ...(r.highlight_text === undefined
       ? {}
@@ -70,27 +73,30 @@ export function toStatement(r: StatementRow): StatementOut {
   };
 }
 
-/** What `include` asks to embed beyond the default shape. */
+/** What an answer shows: what `include` asks to embed beyond the default shape, and the revision. */
 export const shapeOf = ({ include }: { include: string[] }): Shape => ({
   fullActor: include.includes('actor'),
   fullSources: include.includes('sources'),
+  revision: true,
 });
 
 const DEFAULT_SHAPE: Shape = shapeOf({ include: [] });
+/** What a history snapshot keeps: the default shape, without the revision it is about to become. */
+const SNAPSHOT_SHAPE: Shape = { ...DEFAULT_SHAPE, revision: false };
 
 // Built once per shape: the prepared statement is looked up by its text, and V8 hashes a string
 // once, so the same string costs nothing the second time (a new one ~2% of a GET under load).
 const byIdSql = new Map<string, string>();
 function selectById(shape: Shape): string {
-  const key = `${shape.fullActor} ${shape.fullSources}`;
+  const key = `${shape.fullActor} ${shape.fullSources} ${shape.revision}`;
   let sql = byIdSql.get(key);
   if (!sql) byIdSql.set(key, (sql = `${selectStatements(shape)} WHERE s.id = $1`));
   return sql;
 }
 
-/** Several statements by id, in the default shape (for history snapshots of a whole write at once). */
+/** Several statements by id, as history snapshots keep them (for the snapshots of a whole write at once). */
 export async function getStatements(db: Database, ids: string[]): Promise<StatementOut[]> {
-  const rows = await db.query<StatementRow>(`${selectStatements(DEFAULT_SHAPE)} WHERE s.id = ANY($1::uuid[])`, [ids]);
+  const rows = await db.query<StatementRow>(`${selectStatements(SNAPSHOT_SHAPE)} WHERE s.id = ANY($1::uuid[])`, [ids]);
   return rows.map(toStatement);
 }
 

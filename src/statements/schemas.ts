@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ActorKind, ActorSummary } from '../actors/schemas.js';
+import { citableFields } from '../history/citable.js';
 import { Citation, citationList } from '../citations/schemas.js';
 import { pageQuery, sortParam } from '../core/pagination.js';
 import { BoolParam, includeParam } from '../http/query-params.js';
@@ -161,6 +162,7 @@ export const Statement = z
     citations: z.array(Citation),
     createdAt: Timestamp,
     updatedAt: Timestamp,
+    ...citableFields('statement'),
     rank: z.number().optional().describe('Relevance to `q`, higher is better (searches only).'),
     highlight: z
       .object({ text: z.string(), originalText: z.string().nullable() })

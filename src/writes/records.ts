@@ -5,6 +5,7 @@ import { CitationDetail } from '../citations/schemas.js';
 import type { Database } from '../db/database.js';
 import { getFigure, getFigures } from '../figures/queries.js';
 import { Figure } from '../figures/schemas.js';
+import { CITABLE_KEYS } from '../history/citable.js';
 import { SOURCE_INCLUDE, findSource, toSource } from '../sources/repository.js';
 import { Source } from '../sources/schemas.js';
 import { getStatement, getStatements } from '../statements/queries.js';
@@ -17,7 +18,8 @@ import { compileSerializer } from '../http/serializer.js';
 /**
  * The kinds of record Attest keeps history for: where each lives, and how it
  * reads as the API shows it. A revision's snapshot is that reading, taken
- * inside the writing transaction.
+ * inside the writing transaction (without the revision, permalink and citation
+ * line a statement or figure answer adds: the snapshot is what they name).
  */
 const KINDS = {
   actor: {
@@ -39,11 +41,11 @@ const KINDS = {
   statement: {
     table: 'statements',
     path: '/statements',
-    schema: Statement,
+    schema: Statement.omit(CITABLE_KEYS),
     read: (db: Database, id: string) => getStatement(db, id),
     readMany: getStatements,
   },
-  figure: { table: 'figures', path: '/figures', schema: Figure, read: getFigure, readMany: getFigures },
+  figure: { table: 'figures', path: '/figures', schema: Figure.omit(CITABLE_KEYS), read: getFigure, readMany: getFigures },
   citation: {
     table: 'citations',
     path: '/citations',
