@@ -65,7 +65,7 @@ describe('the hot queries can be served by their indexes', () => {
   it.each([
     ['/statements?sort=-createdAt', 'statements_created_at_id_idx'],
     ['/figures?sort=createdAt', 'figures_created_at_id_idx'],
-    ['/figures/latest', 'figures_metric_reporter_id_area_population_as_of_created_at_idx'],
+    ['/figures/latest', 'figures_latest_idx'],
     ['/figures/discrepancies?window=30', 'figures_discrepancy_idx'],
   ])('%s: %s', async (url, index) => {
     expect(await indexesFor(url, ['enable_seqscan'])).toContain(index);
