@@ -94,5 +94,5 @@ describe.skipIf(!run)('Swagger UI in Chromium', () => {
     await page.locator('.auth-wrapper .authorize').waitFor();
     expect(await page.locator('.auth-wrapper .authorize.locked').count()).toBe(1);
     expect(problems).toEqual([]);
-  });
+  }, 90_000);
 });
