@@ -5,6 +5,7 @@ import { actorQueryRefs } from './actors/query-refs.js';
 import { sourceRoutes } from './sources/routes.js';
 import { statementRoutes } from './statements/routes.js';
 import { figureRoutes } from './figures/routes.js';
+import { relationRoutes } from './relations/routes.js';
 import { citationRoutes } from './citations/routes.js';
 import type { Database } from './db/database.js';
 import { databasePlugin } from './db/plugin.js';
@@ -13,6 +14,7 @@ import { auth } from './keys/auth.js';
 import { keyRoutes } from './keys/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { historyRoutes } from './history/routes.js';
+import { citable } from './http/citable.js';
 import { caching } from './http/caching.js';
 import { closing } from './http/closing.js';
 import { compression } from './http/compression.js';
@@ -123,6 +125,7 @@ export async function buildApp({
   // After the limiter, so that answers from memory count against the limits too.
   if (responseCacheOptions) await app.register(responseCache, responseCacheOptions);
   await app.register(openapi);
+  await app.register(citable);
   await app.register(healthRoutes);
   await app.register(actorQueryRefs);
   await app.register(actorRoutes);
@@ -130,6 +133,7 @@ export async function buildApp({
   await app.register(statementRoutes);
   await app.register(figureRoutes);
   await app.register(citationRoutes);
+  await app.register(relationRoutes);
   await app.register(historyRoutes);
   await app.register(transferRoutes);
   await app.register(keyRoutes);

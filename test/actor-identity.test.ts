@@ -335,6 +335,14 @@ describe('merging a duplicate into another actor', () => {
     expect(survivorHistory[0].reason).toContain(`merged actor ${dup.slug}`);
     const statementHistory = (await ctx.anon.get(`/statements/${saidByDup}/history`).expect(200)).body.data;
     expect(statementHistory[0].reason).toContain(`merged actor ${dup.slug}`);
+    // A revision names the duplicate's own record, still under its old id (not redirected to the survivor),
+    // and a statement it said reads, at the revision a citation named, as it did then.
+    const own = await ctx.anon.get(`/actors/${dup.id}?revision=1`).expect(200);
+    expect(own.body).toMatchObject({ id: dup.id, slug: dup.slug, name: 'Seyyed Ebrahim Raisolsadati' });
+    const cited = (await ctx.anon.get(`/statements/${saidByDup}?revision=1`).expect(200)).body;
+    expect(cited.speaker.id).toBe(dup.id);
+    expect(cited.citeAs).toMatch(/^Seyyed Ebrahim Raisolsadati, 1 May 2024, paraphrased: A duplicate speaks\. /);
+    expect((await ctx.anon.get(`/statements/${saidByDup}`).expect(200)).body.citeAs).toMatch(/^Ebrahim Raisi, /);
     // Writing to the merged actor: 410, saying where it went.
     const gone = await ctx.api.patch(`/actors/${dup.id}`).send({ role: 'x' }).expect(410);
     expect(gone.body.deleted.reason).toContain(raisi.id);

@@ -91,5 +91,5 @@ describe.skipIf(!run)('every Swagger UI example, clicked in order with a key', (
     expect(Object.keys(results).length).toBeGreaterThan(40);
     expect(results).toEqual(expected);
     expect(await recordIds()).toEqual(expect.arrayContaining(seed));
-  }, 240_000);
+  }, 420_000);
 });

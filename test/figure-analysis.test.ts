@@ -15,6 +15,8 @@ type Fig = {
   area: string | null;
   population: string | null;
   reporter: { slug: string } | null;
+  unit: string;
+  cumulative: boolean;
   citations: { source: { id: string } }[];
 };
 type Discrepancy = {
@@ -47,7 +49,7 @@ const remove = async (...figs: Fig[]) => {
   for (const f of figs) await ctx.api.delete(`/figures/${f.id}`).expect(204);
 };
 const get = async (url: string) => (await ctx.api.get(url).expect(200)).body;
-const keyOf = (f: Fig) => JSON.stringify([f.metric, f.reporter?.slug ?? null, f.area, f.population]);
+const keyOf = (f: Fig) => JSON.stringify([f.metric, f.reporter?.slug ?? null, f.area, f.population, f.unit, f.cumulative]);
 const MOH_KILLED = { metric: 'killed', reporter: MOH, area: 'Gaza Strip', population: 'Palestinians' };
 
 describe('a series of one reporter’s figures', () => {
@@ -167,12 +169,22 @@ describe('the latest figures', () => {
     return latest;
   }
 
-  it('gives exactly one figure per metric, reporter, area and population: the latest', async () => {
+  it('gives exactly one figure per metric, reporter, area, population, unit and scope: the latest', async () => {
     const latest = await checkLatest();
     expect(latest.map((f) => f.id)).toContain(fid('moh-killed-2024-03'));
-    expect(latest.length).toBe(
-      new Set(seedFigures.map((f) => JSON.stringify([f.metric, f.reporter ?? null, f.area ?? null, f.population ?? null]))).size,
-    );
+    const key = (f: (typeof seedFigures)[number]) =>
+      JSON.stringify([f.metric, f.reporter ?? null, f.area ?? null, f.population ?? null, f.unit ?? 'count', f.cumulative ?? true]);
+    expect(latest.length).toBe(new Set(seedFigures.map(key)).size);
+  });
+
+  it('never lets a newer daily count or share hide the running total', async () => {
+    const daily = await create({ ...MOH_KILLED, value: 71, cumulative: false, periodStart: '2024-04-02', periodEnd: '2024-04-02', asOf: '2024-04-02' });
+    const share = await create({ ...MOH_KILLED, value: 70, unit: 'percent', asOf: '2024-04-03' });
+    const latest = await get(`/figures/latest?metric=killed&reporter=${MOH}&limit=100`);
+    expect(latest.data.map((f: Fig) => f.id).sort()).toEqual([fid('moh-killed-2024-03'), daily.id, share.id].sort());
+    const counts = await get(`/figures/latest?metric=killed&reporter=${MOH}&unit=count&cumulative=true`);
+    expect(counts.data.map((f: Fig) => f.id)).toEqual([fid('moh-killed-2024-03')]);
+    await remove(daily, share);
   });
 
   it('moves to a newer figure once one is recorded, and back when it is deleted', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EXAMPLE_IDS } from '../src/seed/ids.js';
 import { BEFORE_HISTORY, fillBaselineSnapshots } from '../src/writes/baseline.js';
 import { TEST_ADMIN_KEY, useApp } from './helpers/app.js';
-import { fieldsOf } from './helpers/problems.js';
+import { UNKNOWN_UUID, fieldsOf } from './helpers/problems.js';
 
 const ctx = useApp({ seed: true });
 
@@ -166,6 +166,50 @@ describe('reading the past', () => {
     expect(Date.parse(res.body.deleted.at)).not.toBeNaN();
     await ctx.api.patch(`/figures/${f.id}`).send({ value: 1 }).expect(410);
     expect((await ctx.api.get('/figures?metric=test_gone').expect(200)).body.data).toEqual([]);
+  });
+
+  it('answers GET ?revision=N with that revision, for good: after a change, and after a deletion (410 for the deletion itself)', async () => {
+    const f = await createFigure({ value: 7 });
+    await ctx.api.patch(`/figures/${f.id}`).send({ value: 8 }).expect(200);
+    const revision = (n: number | string) => ctx.anon.get(`/figures/${f.id}?revision=${n}`);
+    expect((await revision(1).expect(200)).body).toMatchObject({ id: f.id, value: 7 });
+    expect((await revision(2).expect(200)).body).toMatchObject({ id: f.id, value: 8 });
+    // The same record as asOf its revision's time, and as the current read of the last one.
+    const [latest, first] = await history(`/figures/${f.id}`);
+    expect((await revision(1)).body).toEqual((await ctx.anon.get(`/figures/${f.id}?asOf=${encodeURIComponent(first.at)}`)).body);
+    expect((await revision(2)).body).toEqual((await ctx.anon.get(`/figures/${f.id}`)).body);
+
+    await ctx.api.delete(`/figures/${f.id}`).expect(204);
+    expect((await revision(2).expect(200)).body.value).toBe(8);
+    expect((await revision(3).expect(410)).body).toMatchObject({ code: 'gone', deleted: { by: 'admin' } });
+    expect(latest.revision).toBe(2);
+  });
+
+  it('answers ?revision= beyond the last with 404 naming revision, and refuses a bad one or one beside asOf or include', async () => {
+    const id = EXAMPLE_IDS.statement;
+    const [{ revision: latest }] = await history(`/statements/${id}`);
+    const missing = await ctx.anon.get(`/statements/${id}?revision=${latest + 1}`).expect(404);
+    expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(missing.body).toMatchObject({
+      code: 'not-found',
+      detail: `The statement ${id} has no revision ${latest + 1}; its latest is ${latest}.`,
+      errors: [{ in: 'query', field: 'revision', message: `no such revision; the latest is ${latest}` }],
+    });
+    expect((await ctx.anon.get(`/figures/${UNKNOWN_UUID}?revision=1`).expect(404)).body.errors).toBeUndefined();
+    for (const bad of ['0', '-1', '1.5', 'two', '99999999999']) {
+      expect(fieldsOf((await ctx.anon.get(`/statements/${id}?revision=${bad}`).expect(400)).body), bad).toEqual(['revision']);
+    }
+    const withAsOf = await ctx.anon.get(`/statements/${id}?revision=1&asOf=2030-01-01T00:00:00Z`).expect(400);
+    expect(fieldsOf(withAsOf.body)).toEqual(['asOf', 'revision']);
+    const withInclude = await ctx.anon.get(`/statements/${id}?revision=1&include=actor`).expect(400);
+    expect(fieldsOf(withInclude.body)).toEqual(['include', 'revision']);
+  });
+
+  it('reads an actor’s revision by its slug, and a source’s', async () => {
+    await ctx.api.patch('/actors/israel').send({ role: 'Government of Israel' }).expect(200);
+    expect((await ctx.anon.get('/actors/israel').expect(200)).body.role).toBe('Government of Israel');
+    expect((await ctx.anon.get('/actors/israel?revision=1').expect(200)).body).toMatchObject({ slug: 'israel', role: null });
+    expect((await ctx.anon.get(`/sources/${EXAMPLE_IDS.source}?revision=1`).expect(200)).body.id).toBe(EXAMPLE_IDS.source);
   });
 });
 

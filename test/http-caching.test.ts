@@ -146,7 +146,8 @@ describe('what a source supports', () => {
         excerpt: s.citations.find((c) => c.sourceKey === 'pc-article')!.excerpt,
         text: s.text,
         saidOn: s.saidOn,
-        speaker: seedActors.find((a) => a.slug === s.speaker)!.name,
+        // Who the outlet attributes it to when it names no one.
+        speaker: s.speaker ? seedActors.find((a) => a.slug === s.speaker)!.name : s.attributedTo,
         role: 'secondary',
       });
     }

@@ -57,3 +57,36 @@ describe("the OpenAPI document's server", () => {
     }
   });
 });
+
+describe('a statement’s permalink and citation line', () => {
+  const cite = async (ctx: typeof direct, host: string) => {
+    const write = (req: ReturnType<typeof ctx.anon.post>) => req.set('authorization', `Bearer ${TEST_ADMIN_KEY}`).set('host', host);
+    await write(ctx.anon.post('/actors')).send({ name: 'Cited Speaker', kind: 'person' }).expect(201);
+    const created = await write(ctx.anon.post('/statements'))
+      .send({
+        speaker: 'cited-speaker',
+        text: 'Words worth citing.',
+        language: 'en',
+        kind: 'direct_quote',
+        saidOn: '2024-05',
+        citations: [{ source: { kind: 'news_article', title: 'A report', url: 'https://example.org/report' }, excerpt: 'Words.', role: 'secondary' }],
+      })
+      .expect(201);
+    const read = await ctx.anon.get(`/statements/${created.body.id}`).set('host', host).expect(200);
+    expect(read.body).toEqual(created.body);
+    return read.body as { id: string; permalink: string; citeAs: string };
+  };
+
+  it('is built on PUBLIC_URL when it is set, whatever Host the request named', async () => {
+    const s = await cite(behindProxy, 'internal:3000');
+    expect(s.permalink).toBe(`https://attest.example.org/api/statements/${s.id}?revision=1`);
+    expect(s.citeAs).toBe(
+      `Cited Speaker, May 2024: “Words worth citing.” Reported in “A report”, https://example.org/report. Attest statement ${s.id}, revision 1, ${s.permalink}.`,
+    );
+  });
+
+  it('is built on the request scheme and host without it', async () => {
+    const s = await cite(direct, 'attest.local:8080');
+    expect(s.permalink).toBe(`http://attest.local:8080/statements/${s.id}?revision=1`);
+  });
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EXAMPLE_IDS } from '../src/seed/ids.js';
 import { useApp } from './helpers/app.js';
 import { DIAZ } from './helpers/seed.js';
 
@@ -64,7 +65,7 @@ describe('the hot queries can be served by their indexes', () => {
   it.each([
     ['/statements?sort=-createdAt', 'statements_created_at_id_idx'],
     ['/figures?sort=createdAt', 'figures_created_at_id_idx'],
-    ['/figures/latest', 'figures_metric_reporter_id_area_population_as_of_created_at_idx'],
+    ['/figures/latest', 'figures_latest_idx'],
     ['/figures/discrepancies?window=30', 'figures_discrepancy_idx'],
   ])('%s: %s', async (url, index) => {
     expect(await indexesFor(url, ['enable_seqscan'])).toContain(index);
@@ -87,5 +88,14 @@ describe('the hot queries can be served by their indexes', () => {
 
   it('figures of one metric: figures_metric_as_of_id_idx', async () => {
     expect(await indexesFor('/figures?metric=killed', ['enable_seqscan'])).toContain('figures_metric_as_of_id_idx');
+  });
+
+  it.each([
+    [`/statements/${EXAMPLE_IDS.statement}`],
+    ['/statements?limit=5'],
+    [`/figures/${EXAMPLE_IDS.figure}`],
+    ['/figures?limit=5'],
+  ])('the revision an answer shows (%s): revisions_resource_record_id_revision_key', async (url) => {
+    expect(await indexesFor(url, ['enable_seqscan'])).toContain('revisions_resource_record_id_revision_key');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { figures, statements } from '../src/seed/data.js';
-import { EXAMPLE_IDS, citationSeedId } from '../src/seed/ids.js';
+import { figures as seedFigures, statements as seedStatements } from '../src/seed/data.js';
+import { EXAMPLE_IDS, citationSeedId, seedId } from '../src/seed/ids.js';
 import { useApp } from './helpers/app.js';
 import { UNKNOWN_UUID, fieldsOf } from './helpers/problems.js';
 
@@ -202,7 +202,7 @@ describe('sources', () => {
   });
 
   it('refuses to delete a cited source with 409 has-dependents listing the citations', async () => {
-    const expected = [...statements.map((s) => ['statement', s] as const), ...figures.map((f) => ['figure', f] as const)]
+    const expected = [...seedStatements.map((s) => ['statement', s] as const), ...seedFigures.map((f) => ['figure', f] as const)]
       .flatMap(([kind, owner]) =>
         owner.citations.map((c, i) => (c.sourceKey === 'pc-article' ? citationSeedId(`${kind}:${owner.key}`, i) : null)),
       )
@@ -239,5 +239,76 @@ describe('sources', () => {
       expect(res.body.code).toBe('validation-failed');
       expect(res.body.errors).toEqual([expect.objectContaining({ in: 'params', field: 'id' })]);
     }
+  });
+});
+
+describe('the outlet that published a source', () => {
+  const PC_ARTICLE = seedId('source:pc-article');
+  const ANADOLU_REPORT = seedId('source:anadolu-report');
+
+  it('links the seed’s sources to their outlets, and finds what an outlet carried, relays included', async () => {
+    const pc = await ctx.api.get(`/sources/${PC_ARTICLE}`).expect(200);
+    expect(pc.body.outlet).toMatchObject({ slug: 'the-palestine-chronicle', kind: 'media_outlet' });
+    const byAnadolu = await ctx.api.get('/sources?outlet=anadolu-agency').expect(200);
+    expect(byAnadolu.body.data.map((s: { id: string }) => s.id)).toEqual([ANADOLU_REPORT]);
+    // By alias too, like every actor reference.
+    const byAlias = await ctx.api.get('/sources?outlet=Anadolu').expect(200);
+    expect(byAlias.body.data.map((s: { id: string }) => s.id)).toEqual([ANADOLU_REPORT]);
+    // "(PC, Anadolu)": the Ministry's count reached the article through the agency, so the agency carried it.
+    const figures = await ctx.api.get('/figures?outlet=anadolu-agency&limit=100').expect(200);
+    const relayed = seedFigures.filter((f) => f.citations.some((c) => c.relaysKey === 'anadolu-report'));
+    expect(figures.body.data.map((f: { id: string }) => f.id).sort()).toEqual(relayed.map((f) => seedId(`figure:${f.key}`)).sort());
+    const statements = await ctx.api.get('/statements?outlet=the-palestine-chronicle&limit=100').expect(200);
+    const cited = seedStatements.filter((s) => s.citations.some((c) => c.sourceKey === 'pc-article'));
+    expect(statements.body.data.map((s: { id: string }) => s.id).sort()).toEqual(
+      cited.map((s) => seedId(`statement:${s.key}`)).sort(),
+    );
+    const none = await ctx.api.get('/statements?outlet=gaza-ministry-of-health').expect(200);
+    expect(none.body.data).toEqual([]);
+    const unknown = await ctx.api.get('/statements?outlet=no-such-outlet').expect(400);
+    expect(fieldsOf(unknown.body)).toEqual(['outlet']);
+  });
+
+  it('refuses an outlet that names no actor, where it is given, and keeps an outlet with sources from deletion', async () => {
+    const bad = await ctx.api.post('/sources').send({ kind: 'other', title: 'T', outlet: 'no-such-outlet' }).expect(400);
+    expect(fieldsOf(bad.body)).toEqual(['outlet']);
+    const inline = await ctx.api
+      .post('/statements')
+      .send({
+        speaker: 'israel',
+        text: 'Words for the outlet test.',
+        language: 'en',
+        kind: 'paraphrase',
+        saidOn: '2024-05-02',
+        citations: [{ source: { kind: 'other', title: 'Inline', outlet: 'no-such-outlet' }, excerpt: 'x', role: 'secondary' }],
+      })
+      .expect(400);
+    expect(fieldsOf(inline.body)).toEqual(['citations.0.source.outlet']);
+    const refused = await ctx.api.delete('/actors/anadolu-agency').set('change-reason', 'test').expect(409);
+    expect(refused.body.dependents['sources it published'].ids).toEqual([ANADOLU_REPORT]);
+    const cleared = await ctx.api.patch(`/sources/${ANADOLU_REPORT}`).set('change-reason', 'test').send({ outlet: null }).expect(200);
+    expect(cleared.body.outlet).toBeNull();
+    const relinked = await ctx.api
+      .patch(`/sources/${ANADOLU_REPORT}`)
+      .set('change-reason', 'test')
+      .send({ outlet: '@no-handle-here' })
+      .expect(400);
+    expect(fieldsOf(relinked.body)).toEqual(['outlet']);
+    await ctx.api.patch(`/sources/${ANADOLU_REPORT}`).set('change-reason', 'test').send({ outlet: 'AA' }).expect(200);
+  });
+
+  it('imports an outlet by any reference, and names the line and field when it names no actor', async () => {
+    const lines = [
+      { type: 'source', kind: 'news_article', title: 'Imported with an outlet', outlet: 'PC' },
+      { type: 'source', kind: 'news_article', title: 'Imported with a bad outlet', outlet: 'nobody-at-all' },
+    ];
+    const res = await ctx.api
+      .post('/import?onError=skip')
+      .set('content-type', 'application/x-ndjson')
+      .send(lines.map((l) => JSON.stringify(l)).join('\n'))
+      .expect(200);
+    expect(res.body.failures).toEqual([{ line: 2, type: 'source', field: 'outlet', message: expect.stringContaining('nobody-at-all') }]);
+    const found = await ctx.api.get('/sources?outlet=the-palestine-chronicle&limit=100').expect(200);
+    expect(found.body.data.map((s: { title: string }) => s.title)).toContain('Imported with an outlet');
   });
 });

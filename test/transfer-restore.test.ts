@@ -5,7 +5,7 @@ import { type Database, openDatabase } from '../src/db/database.js';
 import { applyMigrations } from '../src/db/migrations.js';
 import { loadSeed } from '../src/seed/load.js';
 import { EXAMPLE_IDS } from '../src/seed/ids.js';
-import { TEST_ADMIN_KEY } from './helpers/app.js';
+import { TEST_ADMIN_KEY, TEST_HOST } from './helpers/app.js';
 import { freshDatabase } from './helpers/database.js';
 import { DIAZ, MOH, RAISI, TEHRAN } from './helpers/seed.js';
 
@@ -46,7 +46,11 @@ async function serve(db: Database) {
   const app: App = await buildApp({ database: db, adminKey: TEST_ADMIN_KEY });
   await app.ready();
   cleanups.push(() => app.close());
-  return supertest.agent(app.server).set('authorization', `Bearer ${TEST_ADMIN_KEY}`).set('change-reason', 'restore test');
+  return supertest
+    .agent(app.server)
+    .set('host', TEST_HOST)
+    .set('authorization', `Bearer ${TEST_ADMIN_KEY}`)
+    .set('change-reason', 'restore test');
 }
 
 /** Records of every shape beyond the seed's: optional fields filled, changed after creation, one deleted. */
@@ -160,9 +164,14 @@ describe.each(ways)('an export imported from %s into an empty %s database', (fro
     expect(b.length).toBe(a.length);
     for (let i = 0; i < a.length; i++) expect(b[i], `line ${i + 1}`).toBe(a[i]);
 
-    // The API reads the same too, e.g. a statement with everything and its ETag-bearing bytes.
+    // The API reads the same too, e.g. a statement with everything, but for its revision: the restored
+    // record's history begins with the import (history=true, below, keeps the numbers).
     const path = `/statements/${EXAMPLE_IDS.statement}`;
-    expect((await target.get(path).expect(200)).body).toEqual((await source.get(path).expect(200)).body);
+    const { revision, permalink, citeAs, ...restoredStatement } = (await target.get(path).expect(200)).body;
+    const { revision: before, permalink: _p, citeAs: _c, ...sourceStatement } = (await source.get(path).expect(200)).body;
+    expect(restoredStatement).toEqual(sourceStatement);
+    expect([before, revision]).toEqual([2, 1]);
+    expect(citeAs.endsWith(`revision 1, ${permalink}.`)).toBe(true);
 
     const again = await target.post('/import').set('content-type', 'application/x-ndjson').send(exported).expect(200);
     expect(again.body).toMatchObject({ created: 0, updated: 0, failed: 0, unchanged: a.length });
@@ -195,6 +204,9 @@ describe.each(ways)('an export imported from %s into an empty %s database', (fro
     const before = (await source.get(`${path}/history`).expect(200)).body.data;
     expect(before.length).toBeGreaterThan(1);
     expect((await target.get(`${path}/history`).expect(200)).body.data).toEqual(before);
+    // A permalink cited before the move answers the same after it.
+    const cited = `${path}?revision=${before[0].revision}`;
+    expect((await target.get(cited).expect(200)).body).toEqual((await source.get(cited).expect(200)).body);
     const deleted = JSON.parse(revisionLines.find((l) => l.includes('"action":"delete"'))!);
     const gone = await target.get(`/actors/${deleted.id}`).expect(410);
     expect(gone.body).toEqual((await source.get(`/actors/${deleted.id}`).expect(410)).body);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   actors as seedActors,
   figures as seedFigures,
+  relations as seedRelations,
   sources as seedSources,
   statements as seedStatements,
 } from '../src/seed/data.js';
@@ -48,7 +49,7 @@ const statementLine = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('GET /export', () => {
-  it('streams every record as NDJSON, actors, sources, statements then figures, each type by id', async () => {
+  it('streams every record as NDJSON, actors, sources, statements, figures then relations, each type by id', async () => {
     const res = await ctx.anon.get('/export').expect(200);
     expect(res.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="attest-export-\d{4}-\d{2}-\d{2}\.ndjson"$/);
@@ -59,8 +60,9 @@ describe('GET /export', () => {
       ...seedSources.map(() => 'source'),
       ...seedStatements.map(() => 'statement'),
       ...seedFigures.map(() => 'figure'),
+      ...seedRelations.map(() => 'relation'),
     ]);
-    for (const type of ['actor', 'source', 'statement', 'figure']) {
+    for (const type of ['actor', 'source', 'statement', 'figure', 'relation']) {
       const ids = lines.filter((l) => l.type === type).map((l) => l.id);
       expect(ids).toEqual([...ids].sort());
     }
@@ -74,6 +76,8 @@ describe('GET /export', () => {
       'type',
       'id',
       'speaker',
+      'attribution',
+      'attributedTo',
       'text',
       'language',
       'originalText',

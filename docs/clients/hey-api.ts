@@ -41,7 +41,7 @@ const { error: problem } = await listStatements({ query: { from: '2024-13' } });
 
 console.log(
   JSON.stringify({
-    listed: statements.map((s) => `${s.saidOn} ${s.speaker.slug}`),
+    listed: statements.map((s) => `${s.saidOn} ${s.speaker?.slug ?? s.attributedTo}`),
     pages,
     created: { status: response.status, location: response.headers.get('location'), id: created.id, citations: created.citations.length },
     problem: { status: problem?.status, code: problem?.code, field: problem?.errors?.[0]?.field },

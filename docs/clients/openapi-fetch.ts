@@ -44,7 +44,7 @@ const { error: problem } = await attest.GET('/statements', { params: { query: { 
 
 console.log(
   JSON.stringify({
-    listed: statements.map((s) => `${s.saidOn} ${s.speaker.slug}`),
+    listed: statements.map((s) => `${s.saidOn} ${s.speaker?.slug ?? s.attributedTo}`),
     pages,
     created: { status: response.status, location: response.headers.get('location'), id: created.id, citations: created.citations.length },
     problem: { status: problem?.status, code: problem?.code, field: problem?.errors?.[0]?.field },

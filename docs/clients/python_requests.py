@@ -12,7 +12,7 @@ while url:
     page = requests.get(url)
     page.raise_for_status()
     for s in page.json()["data"]:
-        print("listed", s["saidOn"], s["speaker"]["slug"])
+        print("listed", s["saidOn"], (s["speaker"] or {}).get("slug") or s["attributedTo"])
         source_id = s["citations"][0]["source"]["id"]
     url = page.links.get("next", {}).get("url")
 

@@ -2,8 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { resolveActorIds } from './refs.js';
 
-/** Query parameters that name actors, on any route: statements' speaker, figures' reporter. */
-const ACTOR_PARAMS = ['actor', 'reporter'] as const;
+/** Query parameters that name actors, on any route: statements' speaker, figures' reporter, sources' outlet. */
+const ACTOR_PARAMS = ['actor', 'reporter', 'outlet'] as const;
 
 /**
  * Every `actor=`/`reporter=` filter takes what any actor reference takes (alias, `@handle`,

@@ -74,7 +74,7 @@ export async function updateActor(db: Tx, ref: string, input: ActorUpdateInput) 
 }
 
 export async function actorDependents(db: Tx, id: string): Promise<Dependents> {
-  const [statements, figures, involvedIn] = await Promise.all([
+  const [statements, figures, involvedIn, sources] = await Promise.all([
     dependentsOf(
       db.statement.count({ where: { speakerId: id } }),
       db.statement.findMany({ where: { speakerId: id }, select: { id: true }, take: SAMPLE }),
@@ -88,8 +88,12 @@ export async function actorDependents(db: Tx, id: string): Promise<Dependents> {
       db.statementActor.findMany({ where: { actorId: id }, select: { statementId: true }, take: SAMPLE }),
       'statementId',
     ),
+    dependentsOf(
+      db.source.count({ where: { outletId: id } }),
+      db.source.findMany({ where: { outletId: id }, select: { id: true }, take: SAMPLE }),
+    ),
   ]);
-  return { statements, figures, involvedIn };
+  return { statements, figures, involvedIn, 'sources it published': sources };
 }
 
 export async function deleteActor(db: Tx, ref: string) {

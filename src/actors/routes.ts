@@ -36,6 +36,8 @@ export const actorRoutes: FastifyPluginAsync = async (app) => {
   // The id or slug of an actor merged into another is a permanent redirect to the survivor, so
   // links and bookmarks keep working and clients learn the address to keep.
   const redirectMerged = async (req: FastifyRequest, reply: FastifyReply) => {
+    // A revision names the merged actor's own record, kept under its old id: never the survivor's.
+    if ((req.query as { revision?: number }).revision !== undefined) return;
     const survivor = await mergedInto(app.db.prisma, (req.params as { id: string }).id);
     if (!survivor) return;
     const query = req.url.indexOf('?');

@@ -20,7 +20,9 @@ const Link = z
 export const Provenance = z
   .object({
     record: z.object({ type: z.enum(['statement', 'figure']), id: Uuid }),
-    issuer: ActorSummary.nullable().describe('Who said it (a statement’s speaker) or issued it (a figure’s reporter).'),
+    issuer: ActorSummary.nullable().describe(
+      'Who said it (a statement’s speaker) or issued it (a figure’s reporter); null when the outlet names no one.',
+    ),
     firstReported: SourceSummary.nullable().describe(
       'The source with the earliest publication date among all of them (ties: the one nearest the origin); null when no source has a date.',
     ),
@@ -45,11 +47,10 @@ const SOURCE_JSON = (alias: string) => `json_build_object('id', ${alias}.id, 'ki
  * the record (the agency an article credits) is a link of the chain too.
  */
 export async function provenanceOf(db: Database, type: 'statement' | 'figure', id: string): Promise<Out> {
+  const [table, actor] = type === 'statement' ? ['statements', 'speaker_id'] : ['figures', 'reporter_id'];
   const [owner] = await db.query<{ issuer: Out['issuer'] }>(
-    type === 'statement'
-      ? `SELECT ${actorSummaryJson('a')} AS issuer FROM statements s JOIN actors a ON a.id = s.speaker_id WHERE s.id = $1::uuid`
-      : `SELECT CASE WHEN a.id IS NULL THEN NULL ELSE ${actorSummaryJson('a')} END AS issuer
-         FROM figures f LEFT JOIN actors a ON a.id = f.reporter_id WHERE f.id = $1::uuid`,
+    `SELECT CASE WHEN a.id IS NULL THEN NULL ELSE ${actorSummaryJson('a')} END AS issuer
+     FROM ${table} o LEFT JOIN actors a ON a.id = o.${actor} WHERE o.id = $1::uuid`,
     [id],
   );
   if (!owner) throw notFound(type, id);

@@ -20,7 +20,7 @@ export async function prepareCitations(tx: Tx, inputs: WithId<CitationCreateInpu
       const exists = await tx.source.findUnique({ where: { id }, select: { id: true } });
       if (!exists) throw invalidField('body', `${field}.${i}.sourceId`, `no source with id ${id}`);
     } else {
-      id = (await findOrCreateSource(tx, source!)).id;
+      id = (await findOrCreateSource(tx, source!, `${field}.${i}.source.`)).id;
     }
     await assertRelays(tx, id, relays, `${field}.${i}.relays`);
     rows.push({ id: citationId, sourceId: id, excerpt, locator, role, relaysId: relays ?? null });

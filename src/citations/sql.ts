@@ -25,3 +25,14 @@ export const citationsJson = (fk: 'statement_id' | 'figure_id', owner: string, f
     ) ORDER BY c.role, c.created_at, c.id)
     FROM citations c JOIN sources src ON src.id = c.source_id
     WHERE c.${fk} = ${owner}), '[]'::json)`;
+
+/**
+ * The revision a statement's or figure's answer shows: its highest numbered revision, plus the one this
+ * transaction recorded and has not numbered yet (the write door numbers it one above, just before
+ * commit: src/writes/door.ts), so that a write's own answer names the revision it makes. Both probes
+ * are index-only, on revisions' unique (resource, record_id, revision). Not in history snapshots: they
+ * are read before their revision is numbered.
+ */
+export const revisionSql = (resource: 'statement' | 'figure', id: string) =>
+  `((SELECT coalesce(max(rv.revision), 0) FROM revisions rv WHERE rv.resource = '${resource}' AND rv.record_id = ${id})
+    + (SELECT count(*) FROM revisions rv WHERE rv.resource = '${resource}' AND rv.record_id = ${id} AND rv.revision IS NULL))::int`;

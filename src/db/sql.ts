@@ -69,6 +69,15 @@ export function languageMatches(p: Params, columns: string[], tag: string): stri
   return `(${columns.map(one).join(' OR ')})`;
 }
 
+/**
+ * The statement or figure in `owner` is carried by one of these actors: a source they published
+ * cites it, or relays it to an outlet that cites it ("(PC, Anadolu)": the agency carried it too).
+ */
+export function carriedBy(p: Params, fk: 'statement_id' | 'figure_id', owner: string, refs: string[]): string {
+  return `EXISTS (SELECT 1 FROM citations c JOIN sources src ON src.id = c.source_id OR src.id = c.relays_source_id
+    WHERE c.${fk} = ${owner} AND ${actorRefs(p, 'src.outlet_id', refs)})`;
+}
+
 /** ORDER BY and the keyset condition for one page, sorted on `column` with `idColumn` breaking ties. */
 export function keyset(
   p: Params,

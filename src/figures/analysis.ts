@@ -105,12 +105,15 @@ export async function latestFigures(db: Database, q: LatestInput) {
   if (q.metric) where.push(oneOf(p, 'metric', q.metric));
   if (q.reporter) where.push(actorRefs(p, 'reporter_id', q.reporter));
   if (q.area) where.push(`lower(area) = lower(${p.add(q.area)})`);
-  // One row per metric, reporter, area and population: the latest as-of, the newest entry on ties.
-  // Paged, as there are as many as there are reporters of each metric in each place; only the page
-  // is shaped into JSON.
-  const latest = `SELECT DISTINCT ON (metric, reporter_id, area, population) id, metric, as_of FROM figures
+  // One row per metric, reporter, area, population, unit and scope: the latest as-of, the newest entry
+  // on ties. Unit and scope too, or a daily count would hide the running total, and a share the count
+  // it is a share of. Paged, as there are as many as there are reporters of each metric in each place;
+  // only the page is shaped into JSON.
+  if (q.unit) where.push(`unit = ${p.add(q.unit)}::figure_unit`);
+  if (q.cumulative !== undefined) where.push(`cumulative = ${p.add(q.cumulative)}`);
+  const latest = `SELECT DISTINCT ON (metric, reporter_id, area, population, unit, cumulative) id, metric, as_of FROM figures
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY metric, reporter_id, area, population, as_of DESC, created_at DESC, id DESC`;
+    ORDER BY metric, reporter_id, area, population, unit, cumulative, as_of DESC, created_at DESC, id DESC`;
   const page = `(SELECT id, metric, as_of FROM (${latest}) l ORDER BY metric, as_of DESC, id
     OFFSET ${p.add(offset)} LIMIT ${p.add(q.limit + 1)})`;
   const rows = await db.query<FigureRow>(

@@ -1,24 +1,30 @@
 import type { z } from 'zod';
-import { actorSummaryJson, citationsJson, isoTimestamp } from '../citations/sql.js';
+import { actorSummaryJson, citationsJson, isoTimestamp, revisionSql } from '../citations/sql.js';
 import { assertActorsExist } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
-import { Params, actorRefs, countRows, keyset, oneOf, periodWithin } from '../db/sql.js';
+import { Params, actorRefs, carriedBy, countRows, keyset, oneOf, periodWithin } from '../db/sql.js';
 import { pageOf, parseSort } from '../core/pagination.js';
 import { type Precision, assertRange, cutDay } from '../core/partial-date.js';
 import { notFound } from '../core/problems.js';
+import type { AsRead } from '../history/citable.js';
 import type { Figure, FigureListInput } from './schemas.js';
 
-/** The read side of figures: one SQL query shapes a figure with its reporter and citations. */
-export const SELECT_FIGURES = `
+/**
+ * The read side of figures: one SQL query shapes a figure with its reporter and citations, and for
+ * answers the revision it is at (history snapshots leave it out: SNAPSHOT_FIGURES).
+ */
+const selectFigures = (revision: boolean) => `
 SELECT f.id, f.metric, f.value, f.qualifier, f.unit, f.share_of_id, f.method, coalesce(f.derived_from, '{}') AS derived_from, f.lower_bound, f.upper_bound, f.phrase, f.population, f.area, f.cumulative,
        to_char(f.period_start, 'YYYY-MM-DD') AS period_start, to_char(f.period_end, 'YYYY-MM-DD') AS period_end,
        to_char(f.as_of, 'YYYY-MM-DD') AS as_of, f.as_of_precision, f.statement_id, f.caveats, f.notes,
        ${isoTimestamp('f.created_at')} AS created_at, ${isoTimestamp('f.updated_at')} AS updated_at,
        CASE WHEN r.id IS NULL THEN NULL ELSE ${actorSummaryJson('r')} END AS reporter,
-       ${citationsJson('figure_id', 'f.id')} AS citations
+       ${citationsJson('figure_id', 'f.id')} AS citations${revision ? `, ${revisionSql('figure', 'f.id')} AS revision` : ''}
 FROM figures f LEFT JOIN actors r ON r.id = f.reporter_id`;
+export const SELECT_FIGURES = selectFigures(true);
+const SNAPSHOT_FIGURES = selectFigures(false);
 
-type FigureOut = z.output<typeof Figure>;
+type FigureOut = AsRead<z.output<typeof Figure>>;
 
 export interface FigureRow {
   id: string;
@@ -46,6 +52,7 @@ export interface FigureRow {
   updated_at: string;
   reporter: FigureOut['reporter'];
   citations: FigureOut['citations'];
+  revision?: number;
 }
 
 export function toFigure(r: FigureRow): FigureOut {
@@ -75,12 +82,13 @@ export function toFigure(r: FigureRow): FigureOut {
     citations: r.citations,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    ...(r.revision === undefined ? {} : { revision: r.revision }),
   };
 }
 
-/** Several figures by id (for history snapshots of a whole write at once). */
+/** Several figures by id, as history snapshots keep them (for the snapshots of a whole write at once). */
 export async function getFigures(db: Database, ids: string[]): Promise<FigureOut[]> {
-  return (await db.query<FigureRow>(`${SELECT_FIGURES} WHERE f.id = ANY($1::uuid[])`, [ids])).map(toFigure);
+  return (await db.query<FigureRow>(`${SNAPSHOT_FIGURES} WHERE f.id = ANY($1::uuid[])`, [ids])).map(toFigure);
 }
 
 export async function getFigure(db: Database, id: string): Promise<FigureOut> {
@@ -103,6 +111,7 @@ export async function listFigures(db: Database, q: FigureListInput) {
   if (q.statement) where.push(`f.statement_id = ${p.add(q.statement)}::uuid`);
   if (q.source)
     where.push(`EXISTS (SELECT 1 FROM citations c WHERE c.figure_id = f.id AND c.source_id = ${p.add(q.source)}::uuid)`);
+  if (q.outlet) where.push(carriedBy(p, 'figure_id', 'f.id', q.outlet));
 
   const counting = q.total ? countRows(db, 'figures f', [...where], [...p.values]) : undefined;
   void counting?.catch(() => {}); // awaited below; a refused cursor before then must not leave it unhandled

@@ -125,6 +125,10 @@ export async function deleteFigure(tx: Tx, id: string) {
       tx.figure.count({ where: derived }),
       tx.figure.findMany({ where: derived, select: { id: true }, take: SAMPLE }),
     ),
+    'relations about it': await dependentsOf(
+      tx.relation.count({ where: { targetFigureId: id } }),
+      tx.relation.findMany({ where: { targetFigureId: id }, select: { id: true }, take: SAMPLE }),
+    ),
   });
   await tx.figure.delete({ where: { id } });
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { cited } from '../http/citable.js';
 import { crudOperations } from '../http/crud.js';
 import { pageEnvelope } from '../core/pagination.js';
 import { withNextLink } from '../http/link.js';
@@ -40,7 +41,7 @@ export const figureRoutes: FastifyPluginAsync = async (app) => {
     },
     // CSV and NDJSON carry the points, one figure a row; JSON keeps the series' envelope.
     handler: async (req, reply) => {
-      if (chosenFormat(req) === 'json') return withNextLink(req, reply, await figureSeries(app.db, req.query));
+      if (chosenFormat(req) === 'json') return cited(withNextLink(req, reply, await figureSeries(app.db, req.query)));
       await sendList(req, reply, app.db, {
         name: 'figure-series',
         item: Figure,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { METHODS, QUALIFIERS, UNITS } from './quantities.js';
 import { ActorSummary } from '../actors/schemas.js';
 import { Citation, citationList } from '../citations/schemas.js';
+import { citableFields } from '../history/citable.js';
 import { formatParams, pageQuery, sortParam } from '../core/pagination.js';
 import { BoolParam } from '../http/query-params.js';
 import { ActorRef, DatePrecision, DayString, PartialDateString, Text, Timestamp, Uuid, listParam } from '../http/schemas.js';
@@ -144,6 +145,7 @@ export const Figure = z
     citations: z.array(Citation),
     createdAt: Timestamp,
     updatedAt: Timestamp,
+    ...citableFields('figure'),
   })
   .meta({ id: 'Figure' });
 
@@ -167,6 +169,10 @@ export const FigureListQuery = z.strictObject({
   qualifier: Qualifier.optional(),
   statement: Uuid.optional().describe('Figures quoted in this statement.'),
   source: Uuid.optional().describe('Figures cited by this source.'),
+  outlet: listParam(z.string().min(1).max(200))
+    .optional()
+    .describe('Carried by these actors: cited from, or relayed from, a source they published (its `outlet`), as any actor reference.')
+    .meta({ example: ['anadolu-agency'] }),
   sort: sortParam(FIGURE_SORTS, '-asOf'),
   total: BoolParam.describe('Add `total`, the number of matching figures (costs a count).'),
   ...pageQuery,
@@ -184,6 +190,12 @@ export const SERIES_MAX_LIMIT = 1000;
 const seriesKey = (what: string) =>
   z.string().max(300).optional().describe(`This ${what} (case-insensitive); empty for figures without one.`);
 
+const scopeParam = z
+  .enum(['true', 'false'])
+  .transform((v) => v === 'true')
+  .optional()
+  .describe('`true`: running totals; `false`: counts for a period.');
+
 export const SeriesQuery = z.strictObject({
   metric: Metric.meta({ example: 'killed' }),
   reporter: reporterRef
@@ -192,11 +204,7 @@ export const SeriesQuery = z.strictObject({
     .meta({ example: 'gaza-ministry-of-health' }),
   area: seriesKey('area').meta({ example: 'Gaza Strip' }),
   population: seriesKey('population').meta({ example: 'Palestinians' }),
-  cumulative: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional()
-    .describe('`true`: running totals; `false`: counts for a period.'),
+  cumulative: scopeParam,
   unit: Unit.optional().describe('Only figures in this unit (counts and percentages never share a series).'),
   limit: z.coerce.number().int().min(1).max(SERIES_MAX_LIMIT).default(100).describe(`Points per page, 1 to ${SERIES_MAX_LIMIT}.`),
   cursor: pageQuery.cursor,
@@ -220,6 +228,8 @@ export const Series = z
 
 export const LatestQuery = z.strictObject({
   metric: listParam(Metric).optional().describe('Only these metrics.'),
+  unit: Unit.optional().describe('Only figures in this unit: `count` leaves out percentages and shares.'),
+  cumulative: scopeParam,
   reporter: listParam(reporterRef).optional().describe('Only these reporters (any actor reference: id, slug, name or alias, @handle, platform:handle or registry:id (e.g. wikidata:Q…)).'),
   area: z.string().min(1).max(300).optional().describe('Only this area (case-insensitive).'),
   limit: pageQuery.limit,

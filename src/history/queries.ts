@@ -68,14 +68,40 @@ export async function recordAsOf(db: Database, resource: Resource, id: string, a
   if (!row) {
     throw new ProblemError('not-found', `No ${resource} with id '${id}' existed at ${at}.`);
   }
+  return shown(row);
+}
+
+/** A revision's record, with its number (statements and figures show it); 410 for the deletion itself. */
+function shown(row: RevisionRow): Record<string, unknown> {
   if (row.action === 'delete') throw gone(row);
   if (!row.snapshot) {
     throw new ProblemError(
       'not-found',
-      `The ${resource} ${id} was recorded before Attest kept history; no earlier state is known.`,
+      `The ${row.resource} ${row.record_id} was recorded before Attest kept history; no earlier state is known.`,
     );
   }
-  return row.snapshot;
+  return { ...row.snapshot, revision: row.revision };
+}
+
+/**
+ * The record as it read at revision `revision`. Revisions never change, so this answer does not
+ * either: a deleted record's revisions stay readable, and the deletion itself answers 410.
+ */
+export async function recordAtRevision(db: Database, resource: Resource, id: string, revision: number) {
+  if (!UUID.test(id)) throw notFound(resource, id);
+  const [row] = await db.query<RevisionRow>(
+    `SELECT ${COLUMNS} FROM revisions WHERE resource = $1 AND record_id = $2::uuid AND revision = $3`,
+    [resource, id.toLowerCase(), revision],
+  );
+  if (row) return shown(row);
+  const [latest] = await db.query<{ revision: number | null }>(
+    `SELECT max(revision) AS revision FROM revisions WHERE resource = $1 AND record_id = $2::uuid`,
+    [resource, id.toLowerCase()],
+  );
+  if (latest?.revision == null) throw notFound(resource, id);
+  throw new ProblemError('not-found', `The ${resource} ${id} has no revision ${revision}; its latest is ${latest.revision}.`, {
+    errors: [{ in: 'query', field: 'revision', message: `no such revision; the latest is ${latest.revision}` }],
+  });
 }
 
 // Fields every change touches; a diff that listed them would bury what changed.

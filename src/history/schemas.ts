@@ -18,7 +18,7 @@ export const HistoryEntry = z
 
 export const Change = z
   .object({
-    resource: z.enum(['actor', 'source', 'statement', 'figure', 'citation']),
+    resource: z.enum(['actor', 'source', 'statement', 'figure', 'citation', 'relation']),
     id: z.uuid(),
     action: RevisionAction,
     revision: z.number().int(),

@@ -10,11 +10,13 @@ import { z } from 'zod';
 import type { Database, Tx } from '../db/database.js';
 import { formatParams, pageEnvelope, pageQuery } from '../core/pagination.js';
 import { ProblemError } from '../core/problems.js';
-import { orGone as orGoneIn, recordAsOf, recordHistory } from '../history/queries.js';
+import { orGone as orGoneIn, recordAsOf, recordAtRevision, recordHistory } from '../history/queries.js';
+import type { AsRead } from '../history/citable.js';
 import { HistoryEntry } from '../history/schemas.js';
 import { write } from '../writes/door.js';
 import type { Resource } from '../writes/records.js';
 import { weakEtag } from './caching.js';
+import { decorate } from './citable.js';
 import { sendList } from './formats.js';
 import { NoQuery, TimestampParam, errors } from './schemas.js';
 import { compileSerializer } from './serializer.js';
@@ -32,9 +34,9 @@ export interface CrudSpec<Item extends z.ZodType, Create extends z.ZodType, Upda
   /** `detail`: the shape of GET one when it carries more than list items; `get`: its query string. */
   schemas: { item: Item; create: Create; update: Update; list: List; get?: z.ZodObject; detail?: z.ZodType };
   describe?: { list?: string; create?: string; delete?: string };
-  list(db: Database, query: z.output<List>): Promise<Page<z.output<Item>>>;
+  list(db: Database, query: z.output<List>): Promise<Page<AsRead<z.output<Item>>>>;
   /** `query` is the parsed `schemas.get` query string, when there is one. */
-  get(db: Database, id: string, query?: unknown): Promise<z.output<Item>>;
+  get(db: Database, id: string, query?: unknown): Promise<AsRead<z.output<Item>>>;
   /** The record's id from what the URL names (an actor's slug, say); throws not-found. */
   resolve?(tx: Tx, ref: string): Promise<string>;
   create(tx: Tx, body: z.output<Create>): Promise<string>;
@@ -53,6 +55,25 @@ type Operation = (operationId: string, summary: string) => RouteShorthandOptions
 const AS_OF = TimestampParam.optional().describe(
   'Read the record as it was at this time (RFC 3339). 404 if it did not exist yet, 410 if it had been deleted.',
 );
+
+const REVISION = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 31 - 1)
+  .optional()
+  .describe(
+    'Read the record as it was at this revision (1 for its creation; every one is listed by its history). A revision never changes, even after the record is deleted: this is what a permalink names. 404 naming `revision` when the record has no such revision; not with `asOf` or `include`.',
+  );
+
+/** A query parameter that cannot be combined with another one: 400 naming both. */
+const notCombined = (a: string, b: string) =>
+  new ProblemError('validation-failed', `${a} cannot be combined with ${b}`, {
+    errors: [
+      { in: 'query', field: a, message: `cannot be combined with ${b}` },
+      { in: 'query', field: b, message: `cannot be combined with ${a}` },
+    ],
+  });
 
 const HistoryQuery = z.strictObject({
   ...formatParams,
@@ -75,7 +96,7 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
   const { params, resource } = spec;
   const tags = [spec.tag];
   const readSchema = spec.schemas.detail ?? item;
-  const getQuery = (spec.schemas.get ?? z.strictObject({})).extend({ asOf: AS_OF });
+  const getQuery = (spec.schemas.get ?? z.strictObject({})).extend({ asOf: AS_OF, revision: REVISION });
   const etagOf = etagFor(readSchema);
   const resolve = (tx: Tx, ref: string) => (spec.resolve ? spec.resolve(tx, ref) : Promise.resolve(ref));
   const writeScope = app.requireScope('write');
@@ -89,6 +110,9 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
     });
 
   const orGone = <T>(ref: string, work: () => Promise<T>) => orGoneIn(db, resource, ref, work);
+  /** The record's id, also when the record was deleted (its history stays under its id). */
+  const resolveOrId = (ref: string) =>
+    resolve(db.prisma, ref).catch((err) => (ref.length === 36 ? ref : Promise.reject(err)));
 
   /** Locks the record, checks If-Match against it, and returns its id. */
   const lockForChange = async (
@@ -97,7 +121,7 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
   ) => {
     const id = await resolve(w.tx, (req.params as { id: string }).id);
     await w.lock(resource, id);
-    assertIfMatch(req, etagOf(await spec.get(w.db, id)));
+    assertIfMatch(req, etagOf(decorate(req, readSchema, await spec.get(w.db, id))));
     return id;
   };
 
@@ -125,6 +149,7 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
           const id = await spec.create(w.tx, req.body as z.output<C>);
           return { id, record: await spec.get(w.db, id) };
         });
+        decorate(req, item, created.record);
         return reply
           .code(201)
           .header('location', `${spec.path}/${created.id}`)
@@ -134,9 +159,15 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
       true,
     ),
 
-    get: op({ params, querystring: getQuery, response: { 200: readSchema, ...errors(400, 404, 410) } }, (req) => {
+    get: op({ params, querystring: getQuery, response: { 200: readSchema, ...errors(400, 404, 410) } }, async (req) => {
       const { id } = req.params as { id: string };
-      const { asOf, ...query } = req.query as { asOf?: string; include?: string[] };
+      const { asOf, revision, ...query } = req.query as { asOf?: string; revision?: number; include?: string[] };
+      if (revision !== undefined) {
+        if (asOf !== undefined) throw notCombined('revision', 'asOf');
+        if (query.include?.length) throw notCombined('revision', 'include');
+        // A deleted record's revisions stay readable by its id (410 for the deletion itself).
+        return recordAtRevision(db, resource, await resolveOrId(id), revision);
+      }
       if (asOf !== undefined) {
         if (query.include?.length)
           throw new ProblemError('validation-failed', 'include cannot be combined with asOf', {
@@ -165,7 +196,7 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
             return spec.get(w.db, id);
           }),
         );
-        return reply.header('etag', etagOf(record)).send(record);
+        return reply.header('etag', etagOf(decorate(req, readSchema, record))).send(record);
       },
       true,
     ),
@@ -197,9 +228,8 @@ export function crudOperations<I extends z.ZodType, C extends z.ZodType, U exten
         response: { 200: pageEnvelope(HistoryEntry), ...errors(400, 404) },
       },
       async (req, reply) => {
-        const ref = (req.params as { id: string }).id;
         // A deleted record's history stays readable by its id; a slug only names a record that exists.
-        const id = await resolve(db.prisma, ref).catch((err) => (ref.length === 36 ? ref : Promise.reject(err)));
+        const id = await resolveOrId((req.params as { id: string }).id);
         return sendList(req, reply, db, {
           name: `${resource}-${id}-history`,
           item: HistoryEntry,

@@ -5,7 +5,9 @@ import type { z } from 'zod';
 import { type Column, columnsOf } from '../core/flatten.js';
 import type { Database } from '../db/database.js';
 import { readSnapshot } from '../db/snapshot.js';
-import { withNextLink } from './link.js';
+import type { Cited } from '../history/citable.js';
+import { decoratorFor } from './citable.js';
+import { baseUrl, withNextLink } from './link.js';
 
 type Format = 'json' | 'csv' | 'ndjson';
 
@@ -57,15 +59,18 @@ export async function sendList<Q extends { limit: number; cursor?: string }, P e
   reply: FastifyReply,
   db: Database,
   source: ListSource<Q, P>,
-): Promise<P> {
+): Promise<Cited<P>> {
   const query = req.query as Q & { spreadsheet?: 'true' | 'false' };
   const format = chosenFormat(req);
-  if (format === 'json') return withNextLink(req, reply, await source.page(db, query, query.limit, query.cursor));
+  // Statements and figures get their permalinks and citation lines as they are serialised (./citable.ts).
+  if (format === 'json') return withNextLink(req, reply, await source.page(db, query, query.limit, query.cursor)) as Cited<P>;
 
   // A `limit` the client gave means one page; without it, everything.
   const onePage = /(?:^|[?&])limit=/.test(req.url);
   const spreadsheet = query.spreadsheet === 'true';
   const cols = columns(source.item);
+  const cite = decoratorFor(source.item);
+  const base = baseUrl(req);
   const out = new PassThrough();
   const send = async (chunk: string) => {
     if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
@@ -89,6 +94,7 @@ export async function sendList<Q extends { limit: number; cursor?: string }, P e
     for (;;) {
       let chunk = '';
       for (const record of page.data) {
+        cite?.(record, base);
         chunk +=
           format === 'csv'
             ? `${cols.map((c) => csvCell(c.get(record), spreadsheet)).join(',')}\r\n`
@@ -113,5 +119,5 @@ export async function sendList<Q extends { limit: number; cursor?: string }, P e
   return reply
     .type(type)
     .header('content-disposition', `attachment; filename="${source.name}-${date}.${ext}"`)
-    .send(out) as unknown as P;
+    .send(out) as unknown as Cited<P>;
 }

@@ -23,6 +23,7 @@ export function readResponseExamples(): ResponseExamples {
   }
 }
 
+const EXAMPLE_HOST = '127.0.0.1:3000';
 const EXAMPLE_KEY_ID = '00000000-0000-4000-8000-000000000000';
 // The shape of a real secret (attest_ and 43 base64url characters), which it is not.
 const EXAMPLE_SECRET = `attest_${'x'.repeat(43)}`;
@@ -65,9 +66,10 @@ export async function collectResponseExamples(app: FastifyInstance, adminKey: st
       else if (p.in === 'query' && p.name === 'limit') query.set('limit', '2');
       else if (p.in === 'query' && example !== undefined) for (const v of [example].flat()) query.append(p.name, String(v));
     }
-    // With the admin key, which reads ignore and GET /keys needs.
+    // With the admin key, which reads ignore and GET /keys needs; at the address `npm start` listens on, as the
+    // committed document's server says, so that permalinks in the examples name it.
     const ask = (q: URLSearchParams) =>
-      app.inject({ method: 'GET', url: q.size ? `${url}?${q}` : url, headers: { authorization } });
+      app.inject({ method: 'GET', url: q.size ? `${url}?${q}` : url, headers: { authorization, host: EXAMPLE_HOST } });
     const res = await ask(query);
     if (res.statusCode !== 200) continue;
     if (ok['application/json']) out[op.operationId] = fixTimes(res.json(), loadTimes);

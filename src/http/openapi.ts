@@ -42,6 +42,7 @@ export const openapi = fp(async (app: FastifyInstance) => {
         { name: 'Figures', description: 'Which figure was reported by whom, as of when.' },
         { name: 'Sources', description: 'Articles, posts and reports that carry statements and figures.' },
         { name: 'Citations', description: 'Links between a statement or figure and a source.' },
+        { name: 'Relations', description: 'Which statement responds to, disputes, denies, confirms or corrects which statement or figure.' },
         { name: 'History', description: 'Every change to the record, who made it and why.' },
         { name: 'Export and import', description: 'The whole record as NDJSON, and bulk imports from NDJSON or CSV.' },
         { name: 'Keys', description: 'API keys for writers (administrators only). Keys are not records: they have no history.' },

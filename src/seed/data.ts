@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ActorCreate } from '../actors/schemas.js';
 import type { CitationCreate } from '../citations/schemas.js';
 import type { FigureCreate } from '../figures/schemas.js';
+import type { RelationCreate } from '../relations/schemas.js';
 import type { SourceCreate } from '../sources/schemas.js';
 import type { StatementCreate } from '../statements/schemas.js';
 
@@ -26,6 +27,14 @@ type FigureSeed = Keyed<
     /** The seed figure this one is a share of (unit: share). */
     shareOfKey?: string;
     citations: CitationSeed[];
+  }
+>;
+
+type RelationSeed = Keyed<
+  Omit<z.input<typeof RelationCreate>, 'statement' | 'targetStatement' | 'targetFigure'> & {
+    statementKey: string;
+    targetStatementKey?: string;
+    targetFigureKey?: string;
   }
 >;
 
@@ -71,6 +80,7 @@ export const sources: Keyed<z.input<typeof SourceCreate>>[] = [
     kind: 'news_article',
     title: 'Cuba’s president calls on the international community to end the genocide in Gaza',
     publisher: 'The Palestine Chronicle',
+    outlet: 'the-palestine-chronicle',
     authors: ['Palestine Chronicle Staff'],
     publishedOn: '2024-03',
     language: 'en',
@@ -82,6 +92,7 @@ export const sources: Keyed<z.input<typeof SourceCreate>>[] = [
     kind: 'news_article',
     title: 'Anadolu Agency report relayed by The Palestine Chronicle',
     publisher: 'Anadolu Agency',
+    outlet: 'anadolu-agency',
     notes:
       'Known only through the credit line “(PC, Anadolu)” of The Palestine Chronicle article, which neither links nor dates it. The article’s figures are recorded as relayed from it.',
   },
@@ -90,6 +101,8 @@ export const sources: Keyed<z.input<typeof SourceCreate>>[] = [
     kind: 'social_media_post',
     title: 'Miguel Díaz-Canel Bermúdez (@DiazCanelB) on X, 30 March 2024',
     publisher: 'X',
+    // The account holder publishes a post; X is the platform.
+    outlet: 'miguel-diaz-canel',
     authors: ['Miguel Díaz-Canel Bermúdez'],
     publishedOn: '2024-03-30',
     language: 'es',
@@ -376,6 +389,52 @@ export const statements: StatementSeed[] = [
       ),
     ],
   },
+  // What the Palestine Chronicle article reports others said, the last two without naming anyone.
+  {
+    key: 'israel-1200-killed',
+    speaker: 'israel',
+    text: 'Israel says that 1,200 soldiers and civilians were killed during the Al-Aqsa Flood Operation on October 7.',
+    language: 'en',
+    kind: 'paraphrase',
+    saidOn: '2024-03',
+    verification: 'secondary',
+    notes: 'The article does not say when Israel said it; dated to the month of the article that reports it.',
+    citations: [
+      viaAnadolu('Israel says that 1,200 soldiers and civilians were killed during the Al-Aqsa Flood Operation on October 7.'),
+    ],
+  },
+  {
+    key: 'israeli-media-friendly-fire',
+    attribution: 'unnamed_group',
+    attributedTo: 'Israeli media',
+    text: 'Israeli media published reports suggesting that many Israelis were killed on that day by ‘friendly fire’.',
+    language: 'en',
+    kind: 'paraphrase',
+    saidOn: '2024-03',
+    verification: 'secondary',
+    notes: 'The article names neither the outlets nor when they published; dated to the month of the article that reports it.',
+    citations: [
+      viaAnadolu(
+        'Israeli media published reports suggesting that many Israelis were killed on that day by ‘friendly fire’',
+      ),
+    ],
+  },
+  {
+    key: 'organizations-women-children-majority',
+    attribution: 'unnamed_group',
+    attributedTo: 'Palestinian and international organizations',
+    text: 'The majority of those killed and wounded are women and children.',
+    language: 'en',
+    kind: 'paraphrase',
+    saidOn: '2024-03',
+    verification: 'secondary',
+    notes: 'The article names none of the organizations; dated to the month of the article that reports it.',
+    citations: [
+      viaAnadolu(
+        'Palestinian and international organizations say that the majority of those killed and wounded are women and children.',
+      ),
+    ],
+  },
 ];
 
 const sinceOctober7 = { cumulative: true, periodStart: '2023-10-07' } as const;
@@ -461,8 +520,9 @@ export const figures: FigureSeed[] = [
     periodEnd: '2023-10-07',
     asOf: '2024-03',
     reporter: 'israel',
+    statementKey: 'israel-1200-killed',
     caveats:
-      'The article adds that Israeli media published reports suggesting many Israelis were killed that day by “friendly fire”.',
+      'Israeli media reports, as the article relays them, suggest many Israelis were killed that day by “friendly fire” (a relation: GET /relations?involving=<statement>).',
     citations: [
       viaAnadolu('Israel says that 1,200 soldiers and civilians were killed during the Al-Aqsa Flood Operation on October 7.'),
     ],
@@ -561,6 +621,7 @@ export const figures: FigureSeed[] = [
     ...inGaza,
     ...sinceOctober7,
     asOf: '2024-03',
+    statementKey: 'organizations-women-children-majority',
     caveats: 'Said by “Palestinian and international organizations”, not by a named reporter; a share of the killed count.',
     citations: [
       viaAnadolu(
@@ -580,6 +641,7 @@ export const figures: FigureSeed[] = [
     ...inGaza,
     ...sinceOctober7,
     asOf: '2024-03',
+    statementKey: 'organizations-women-children-majority',
     caveats: 'Said by “Palestinian and international organizations”, not by a named reporter; a share of the injured count.',
     citations: [
       viaAnadolu(
@@ -643,5 +705,16 @@ export const figures: FigureSeed[] = [
         'Díaz-Canel, for his part, said Cuba slams Israel’s killing of thousands of Palestinian people and calls for the immediate establishment of a ceasefire in Gaza',
       ),
     ],
+  },
+];
+
+export const relations: RelationSeed[] = [
+  {
+    key: 'israeli-media-disputes-israel',
+    statementKey: 'israeli-media-friendly-fire',
+    kind: 'disputes',
+    targetStatementKey: 'israel-1200-killed',
+    notes:
+      'Questions who killed those who died on October 7 (many, the reports suggest, by Israeli fire), not how many died.',
   },
 ];

@@ -19,4 +19,5 @@ export const EXAMPLE_IDS = {
   figure: seedId('figure:moh-killed-2024-03'),
   source: seedId('source:pc-article'),
   citation: citationSeedId('statement:x-post-genocide-stop-now', 0),
+  relation: seedId('relation:israeli-media-disputes-israel'),
 };

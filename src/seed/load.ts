@@ -7,9 +7,11 @@ import { createSource } from '../sources/repository.js';
 import { SourceCreate } from '../sources/schemas.js';
 import { createStatement } from '../statements/repository.js';
 import { StatementCreate } from '../statements/schemas.js';
-import { type CitationSeed, actors, figures, sources, statements } from './data.js';
+import { type CitationSeed, actors, figures, relations, sources, statements } from './data.js';
 import { citationSeedId, seedId } from './ids.js';
 import { write } from '../writes/door.js';
+import { createRelation } from '../relations/repository.js';
+import { RelationCreate } from '../relations/schemas.js';
 
 /** History names the seed as the writer of the records it loads. */
 const SEED_WRITER = { keyId: null, name: 'seed', scope: 'admin' } as const;
@@ -47,6 +49,15 @@ export async function loadSeed(db: Database): Promise<boolean> {
       const shareOf = shareOfKey && seedId(`figure:${shareOfKey}`);
       const input = FigureCreate.parse({ ...figure, statementId, shareOf, citations: citations(figure.citations) });
       await createFigure(tx, withIds(`figure:${key}`, input));
+    }
+    for (const { key, statementKey, targetStatementKey, targetFigureKey, ...relation } of relations) {
+      const input = RelationCreate.parse({
+        ...relation,
+        statement: seedId(`statement:${statementKey}`),
+        ...(targetStatementKey ? { targetStatement: seedId(`statement:${targetStatementKey}`) } : {}),
+        ...(targetFigureKey ? { targetFigure: seedId(`figure:${targetFigureKey}`) } : {}),
+      });
+      await createRelation(tx, { ...input, id: seedId(`relation:${key}`) });
     }
     return true;
   });

@@ -8,14 +8,17 @@ import { assertRange, formatPartialDate, latestStart, parsePartialDate } from '.
 
 const PRECISIONS = ['day', 'month', 'year'] as const;
 import { ProblemError, notFound } from '../core/problems.js';
+import { resolveActorId } from '../actors/repository.js';
 import { SUPPORTS_SHOWN, type SourceCreateInput, type SourceListInput, type SourceUpdateInput } from './schemas.js';
 
-type SourceRow = Prisma.SourceGetPayload<object>;
+/** How every read of a source includes its outlet: as an actor summary. */
+export const SOURCE_INCLUDE = { outlet: { select: { id: true, slug: true, name: true, kind: true } } } satisfies Prisma.SourceInclude;
+type SourceRow = Prisma.SourceGetPayload<{ include: typeof SOURCE_INCLUDE }>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function toSource(row: SourceRow) {
-  const { publishedOn, publishedPrecision, ...rest } = row;
+  const { publishedOn, publishedPrecision, outletId: _outletId, ...rest } = row;
   return {
     ...rest,
     publishedOn: publishedOn && formatPartialDate(publishedOn, publishedPrecision ?? 'day'),
@@ -27,7 +30,7 @@ export function toSource(row: SourceRow) {
 }
 
 export async function findSource(db: Tx, id: string) {
-  const row = await db.source.findUnique({ where: { id } });
+  const row = await db.source.findUnique({ where: { id }, include: SOURCE_INCLUDE });
   if (!row) throw notFound('source', id);
   return row;
 }
@@ -42,31 +45,41 @@ async function assertUrlFree(db: Tx, url: string | null | undefined, exceptId?: 
   }
 }
 
-/** The API's partial date becomes a date column and its precision. */
-function toData<T extends { publishedOn?: string | null }>({ publishedOn, ...rest }: T) {
-  if (publishedOn === undefined) return rest;
+/**
+ * The API's partial date becomes a date column and its precision, and the outlet (any actor
+ * reference) its id. `field` is where the source is in the request, for error messages.
+ */
+async function toData<T extends { publishedOn?: string | null; outlet?: string | null }>(
+  db: Tx,
+  { publishedOn, outlet, ...rest }: T,
+  field = '',
+) {
+  const outletId =
+    outlet === undefined ? undefined : outlet === null ? null : await resolveActorId(db, outlet, `${field}outlet`);
+  const data = { ...rest, ...(outletId === undefined ? {} : { outletId }) };
+  if (publishedOn === undefined) return data;
   const parsed = publishedOn === null ? null : parsePartialDate(publishedOn)!;
-  return { ...rest, publishedOn: parsed?.date ?? null, publishedPrecision: parsed?.precision ?? null };
+  return { ...data, publishedOn: parsed?.date ?? null, publishedPrecision: parsed?.precision ?? null };
 }
 
-export async function createSource(db: Tx, input: WithId<SourceCreateInput>) {
+export async function createSource(db: Tx, input: WithId<SourceCreateInput>, field = '') {
   await assertUrlFree(db, input.url);
-  return db.source.create({ data: toData(input) });
+  return db.source.create({ data: await toData(db, input, field) });
 }
 
 /** A source given inline with a citation: the one with the same URL if there is one, else a new one. */
-export async function findOrCreateSource(db: Tx, input: WithId<SourceCreateInput>) {
+export async function findOrCreateSource(db: Tx, input: WithId<SourceCreateInput>, field = '') {
   if (input.url) {
     const existing = await db.source.findUnique({ where: { url: input.url } });
     if (existing) return existing;
   }
-  return db.source.create({ data: toData(input) });
+  return createSource(db, input, field);
 }
 
 export async function updateSource(db: Tx, id: string, input: SourceUpdateInput) {
   await findSource(db, id);
   await assertUrlFree(db, input.url, id);
-  return db.source.update({ where: { id }, data: toData(input) });
+  return db.source.update({ where: { id }, data: await toData(db, input) });
 }
 
 export async function deleteSource(db: Tx, id: string) {
@@ -112,6 +125,7 @@ export async function listSources(db: Tx, q: SourceListInput) {
           kind: q.kind,
           url: q.url,
           publisher: q.publisher ? { equals: q.publisher, mode: 'insensitive' } : undefined,
+          outletId: q.outlet ? { in: q.outlet } : undefined,
           language: languages ? { in: languages } : undefined,
           publishedOn: q.from ? { gte: parsePartialDate(q.from)!.date } : undefined,
         },
@@ -123,6 +137,7 @@ export async function listSources(db: Tx, q: SourceListInput) {
     },
     orderBy: page.orderBy,
     take: q.limit + 1,
+    include: SOURCE_INCLUDE,
   });
   const { data, nextCursor } = pageOf(rows, q.limit, sort, (row) => row[sort.field as keyof typeof row]);
   return { data: data.map(toSource), nextCursor };
@@ -161,7 +176,7 @@ export async function sourceDetail(db: Tx, id: string) {
         items: statements.map((c) => ({
           ...citation(c),
           statementId: c.statement!.id,
-          speaker: c.statement!.speaker.name,
+          speaker: c.statement!.speaker?.name ?? c.statement!.attributedTo!,
           text: c.statement!.text,
           saidOn: formatPartialDate(c.statement!.saidOn, c.statement!.saidPrecision),
         })),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pageQuery, sortParam } from '../core/pagination.js';
-import { DatePrecision, LanguageTag, PartialDateString, Text, Timestamp, Uuid } from '../http/schemas.js';
+import { ActorSummary } from '../actors/schemas.js';
+import { ActorRef, DatePrecision, LanguageTag, PartialDateString, Text, Timestamp, Uuid, listParam } from '../http/schemas.js';
 import { normalizeUrl } from './url.js';
 
 export const SourceKind = z
@@ -16,7 +17,10 @@ const fields = {
   url: HttpUrl.transform(normalizeUrl)
     .nullable()
     .describe('Canonical address. Stored normalised (lower-case host, no fragment or tracking parameters); unique.'),
-  publisher: Text(300).nullable().describe('Outlet or body that published it, e.g. The Palestine Chronicle.'),
+  publisher: Text(300).nullable().describe('Outlet or body that published it, as printed, e.g. The Palestine Chronicle.'),
+  outlet: ActorRef.nullable().describe(
+    'The actor that published it, when it is in the record: a media outlet, the body that issued a report, the account holder of a post. Any actor reference (slug, id, alias, @handle…); links the source to the outlet, so `GET /sources?outlet=` and `GET /statements?outlet=` find what it carried.',
+  ),
   authors: z.array(Text(300)).max(100),
   publishedOn: PartialDateString.nullable().describe('Publication date: YYYY-MM-DD, or YYYY-MM / YYYY when only that is known.'),
   language: LanguageTag.nullable(),
@@ -31,6 +35,7 @@ export const SourceCreate = z
     title: fields.title,
     url: fields.url.optional(),
     publisher: fields.publisher.optional(),
+    outlet: fields.outlet.optional(),
     authors: fields.authors.default([]),
     publishedOn: fields.publishedOn.optional(),
     language: fields.language.optional(),
@@ -45,6 +50,7 @@ export const SourceCreate = z
       title: 'Cuba demands an end to the genocide in Gaza',
       url: 'https://www.example.org/cuba-demands-end-to-genocide',
       publisher: 'The Palestine Chronicle',
+      outlet: 'the-palestine-chronicle',
       authors: ['Palestine Chronicle Staff'],
       language: 'en',
     },
@@ -62,6 +68,7 @@ export const Source = z
     title: z.string(),
     url: z.string().nullable(),
     publisher: z.string().nullable(),
+    outlet: ActorSummary.nullable(),
     authors: z.array(z.string()),
     publishedOn: z.string().nullable(),
     publishedPrecision: DatePrecision.nullable(),
@@ -79,6 +86,10 @@ export const SOURCE_SORTS = ['-createdAt', 'createdAt', 'title', '-title'] as co
 export const SourceListQuery = z.strictObject({
   kind: SourceKind.optional().describe('Only sources of this kind.'),
   publisher: z.string().min(1).max(300).optional().describe('Only sources from this publisher (exact, case-insensitive).'),
+  outlet: listParam(z.string().min(1).max(200))
+    .optional()
+    .describe('Only sources published by these actors, as any actor reference.')
+    .meta({ example: ['the-palestine-chronicle'] }),
   language: LanguageTag.optional().describe(
     'Only sources in this language, matched as a BCP 47 prefix: `pt` finds pt, pt-BR and pt-PT.',
   ),
@@ -109,7 +120,14 @@ export const SourceDetail = Source.extend({
     .object({
       statements: z.object({
         count: z.number().int(),
-        items: z.array(Supported.extend({ statementId: Uuid, speaker: z.string(), text: z.string(), saidOn: z.string() })),
+        items: z.array(
+          Supported.extend({
+            statementId: Uuid,
+            speaker: z.string().describe('The speaker’s name, or the outlet’s words for who said it (`attributedTo`).'),
+            text: z.string(),
+            saidOn: z.string(),
+          }),
+        ),
       }),
       figures: z.object({
         count: z.number().int(),

@@ -1,14 +1,15 @@
 import type { z } from 'zod';
 import { assertActorsExist } from '../actors/repository.js';
 import type { Database } from '../db/database.js';
-import { Params, actorRefs, countRows, keyset, languageMatches, periodWithin } from '../db/sql.js';
+import { Params, actorRefs, carriedBy, countRows, keyset, languageMatches, periodWithin } from '../db/sql.js';
 import { offsetFromCursor, pageOf, parseSort } from '../core/pagination.js';
 import { type Precision, assertRange, cutDay } from '../core/partial-date.js';
 import { invalidField, notFound } from '../core/problems.js';
+import type { AsRead } from '../history/citable.js';
 import type { Statement, StatementListInput } from './schemas.js';
 import { type Shape, matchSql, rankSql, selectStatements, splitSearch } from './sql.js';
 
-type StatementOut = z.output<typeof Statement>;
+type StatementOut = AsRead<z.output<typeof Statement>>;
 
 // Column types as the SQL produces them: JSON columns arrive parsed.
 export interface StatementRow {
@@ -30,8 +31,11 @@ export interface StatementRow {
   created_at: string;
   updated_at: string;
   speaker: StatementOut['speaker'];
+  attribution: StatementOut['attribution'];
+  attributed_to: string | null;
   involved: StatementOut['involved'];
   citations: StatementOut['citations'];
+  revision?: number;
   rank?: number;
   highlight_text?: string;
   highlight_original?: string | null;
@@ -41,6 +45,8 @@ export function toStatement(r: StatementRow): StatementOut {
   return {
     id: r.id,
     speaker: r.speaker,
+    attribution: r.attribution,
+    attributedTo: r.attributed_to,
     text: r.text,
     language: r.language,
     originalText: r.original_text,
@@ -59,6 +65,7 @@ export function toStatement(r: StatementRow): StatementOut {
     citations: r.citations,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    ...(r.revision === undefined ? {} : { revision: r.revision }),
     ...(r.rank === undefined ? {} : { rank: r.rank }),
     ...(r.highlight_text === undefined
       ? {}
@@ -66,27 +73,30 @@ export function toStatement(r: StatementRow): StatementOut {
   };
 }
 
-/** What `include` asks to embed beyond the default shape. */
+/** What an answer shows: what `include` asks to embed beyond the default shape, and the revision. */
 export const shapeOf = ({ include }: { include: string[] }): Shape => ({
   fullActor: include.includes('actor'),
   fullSources: include.includes('sources'),
+  revision: true,
 });
 
 const DEFAULT_SHAPE: Shape = shapeOf({ include: [] });
+/** What a history snapshot keeps: the default shape, without the revision it is about to become. */
+const SNAPSHOT_SHAPE: Shape = { ...DEFAULT_SHAPE, revision: false };
 
 // Built once per shape: the prepared statement is looked up by its text, and V8 hashes a string
 // once, so the same string costs nothing the second time (a new one ~2% of a GET under load).
 const byIdSql = new Map<string, string>();
 function selectById(shape: Shape): string {
-  const key = `${shape.fullActor} ${shape.fullSources}`;
+  const key = `${shape.fullActor} ${shape.fullSources} ${shape.revision}`;
   let sql = byIdSql.get(key);
   if (!sql) byIdSql.set(key, (sql = `${selectStatements(shape)} WHERE s.id = $1`));
   return sql;
 }
 
-/** Several statements by id, in the default shape (for history snapshots of a whole write at once). */
+/** Several statements by id, as history snapshots keep them (for the snapshots of a whole write at once). */
 export async function getStatements(db: Database, ids: string[]): Promise<StatementOut[]> {
-  const rows = await db.query<StatementRow>(`${selectStatements(DEFAULT_SHAPE)} WHERE s.id = ANY($1::uuid[])`, [ids]);
+  const rows = await db.query<StatementRow>(`${selectStatements(SNAPSHOT_SHAPE)} WHERE s.id = ANY($1::uuid[])`, [ids]);
   return rows.map(toStatement);
 }
 
@@ -121,6 +131,7 @@ function filters(p: Params, q: StatementListInput): string[] {
   }
   if (q.source)
     where.push(`EXISTS (SELECT 1 FROM citations c WHERE c.statement_id = s.id AND c.source_id = ${p.add(q.source)}::uuid)`);
+  if (q.outlet) where.push(carriedBy(p, 'statement_id', 's.id', q.outlet));
   if (q.publisher) {
     where.push(`EXISTS (SELECT 1 FROM citations c JOIN sources src ON src.id = c.source_id
       WHERE c.statement_id = s.id AND lower(src.publisher) = lower(${p.add(q.publisher)}))`);
@@ -146,7 +157,7 @@ export async function listStatements(db: Database, q: StatementListInput) {
   if (sort.field === 'relevance' && search) {
     // Rank every match but shape only the page: the JSON of a statement costs more than its rank.
     offset = offsetFromCursor(sort, q.cursor);
-    const page = `(SELECT s.id, ${rankSql(search.query)} AS rank FROM statements s JOIN actors a ON a.id = s.speaker_id${whereSql(where)}
+    const page = `(SELECT s.id, ${rankSql(search.query)} AS rank FROM statements s LEFT JOIN actors a ON a.id = s.speaker_id${whereSql(where)}
       ORDER BY rank DESC, s.id DESC OFFSET ${p.add(offset)} LIMIT ${p.add(q.limit + 1)}) r JOIN statements s ON s.id = r.id`;
     const ranked: Shape = { ...shape, search: { query: search.query, highlight: q.highlight, rank: 'r.rank' } };
     sql = `${selectStatements(ranked, page)} ORDER BY r.rank DESC, s.id DESC`;
@@ -159,7 +170,7 @@ export async function listStatements(db: Database, q: StatementListInput) {
   const [rows, total] = await Promise.all([
     // Full-text plans depend on the words searched: those stay unprepared.
     db.query<StatementRow>(sql, p.values, { prepare: !search }),
-    q.total ? countRows(db, 'statements s JOIN actors a ON a.id = s.speaker_id', countWhere, countValues) : undefined,
+    q.total ? countRows(db, 'statements s LEFT JOIN actors a ON a.id = s.speaker_id', countWhere, countValues) : undefined,
   ]);
   // An empty answer for an actor that does not exist is a typo, not a finding.
   if (rows.length === 0 && q.actor) await assertActorsExist(db.prisma, q.actor, 'actor');

@@ -24,6 +24,36 @@ function assertOriginal(originalText: string | null | undefined, originalLanguag
   if (originalText && !originalLanguage) throw invalidField('body', 'originalLanguage', 'required when originalText is given');
 }
 
+export interface Attributed {
+  speaker?: string | null;
+  attribution: StatementCreateInput['attribution'];
+  attributedTo?: string | null;
+}
+
+/**
+ * A statement is attributed to a named speaker, or to the outlet's words for who said it: never to
+ * no one, and never to both a name and a description of someone unnamed. Shared with bulk imports.
+ */
+export function attributionErrors({ speaker, attribution, attributedTo }: Attributed): { field: string; message: string }[] {
+  if (attribution === 'named') {
+    if (!speaker) return [{ field: 'speaker', message: 'required when attribution is named (the default)' }];
+    if (attributedTo)
+      return [{ field: 'attributedTo', message: 'only for an unnamed_group or anonymous attribution; a named statement has its speaker' }];
+    return [];
+  }
+  if (!attributedTo) return [{ field: 'attributedTo', message: `required when attribution is ${attribution}: who the outlet says it was` }];
+  return [];
+}
+
+function assertAttribution(a: Attributed) {
+  const [first] = attributionErrors(a);
+  if (first) throw invalidField('body', first.field, first.message);
+}
+
+/** Who said it, as the duplicate check and the import's natural key tell statements apart. */
+export const sayer = (speakerId: string | null, attributedTo: string | null | undefined) =>
+  speakerId ?? `(${(attributedTo ?? '').toLowerCase()})`;
+
 function saidFields(saidOn: string) {
   const { date, precision } = parsePartialDate(saidOn)!;
   return { saidOn: date, saidPrecision: precision };
@@ -35,15 +65,23 @@ function saidFields(saidOn: string) {
  * Bulk imports match on the same key (src/transfer/import.ts). The advisory lock makes two
  * concurrent creations of one quote wait for each other, so the second sees the first.
  */
-export const quoteKey = (speakerId: string, saidOn: Date, precision: string, text: string) =>
-  `statement-quote:${speakerId}:${saidOn.toISOString().slice(0, 10)}:${precision}:${text}`;
+export const quoteKey = (who: string, saidOn: Date, precision: string, text: string) =>
+  `statement-quote:${who}:${saidOn.toISOString().slice(0, 10)}:${precision}:${text}`;
 
-async function assertNewQuote(tx: Tx, speakerId: string, said: ReturnType<typeof saidFields>, text: string, saidOn: string) {
+async function assertNewQuote(
+  tx: Tx,
+  speakerId: string | null,
+  attributedTo: string | null | undefined,
+  said: ReturnType<typeof saidFields>,
+  text: string,
+  saidOn: string,
+) {
   await tx.$queryRawUnsafe(
     `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))::text`,
-    quoteKey(speakerId, said.saidOn, said.saidPrecision, text),
+    quoteKey(sayer(speakerId, attributedTo), said.saidOn, said.saidPrecision, text),
   );
-  const existing = await tx.statement.findFirst({ where: { speakerId, ...said, text }, select: { id: true } });
+  const who = speakerId ? { speakerId } : { speakerId: null, attributedTo: { equals: attributedTo ?? '', mode: 'insensitive' as const } };
+  const existing = await tx.statement.findFirst({ where: { ...who, ...said, text }, select: { id: true } });
   if (!existing) return;
   const path = `/statements/${existing.id}`;
   throw new ProblemError(
@@ -60,11 +98,12 @@ export async function createStatement(
 ): Promise<string> {
   const { speaker, involved, citations, saidOn, ...rest } = input;
   assertOriginal(input.originalText, input.originalLanguage);
-  const speakerId = await resolveActorId(tx, speaker, 'speaker');
+  assertAttribution(input);
+  const speakerId = speaker ? await resolveActorId(tx, speaker, 'speaker') : null;
   const said = saidFields(saidOn);
   const involvedRows = await resolveInvolved(tx, involved);
   const citationRows = await prepareCitations(tx, citations, 'citations');
-  await assertNewQuote(tx, speakerId, said, input.text, saidOn);
+  await assertNewQuote(tx, speakerId, input.attributedTo, said, input.text, saidOn);
   const created = await tx.statement.create({
     data: {
       ...rest,
@@ -81,7 +120,7 @@ export async function createStatement(
 async function findCurrent(tx: Tx, id: string) {
   const found = await tx.statement.findUnique({
     where: { id },
-    select: { id: true, originalText: true, originalLanguage: true },
+    select: { id: true, originalText: true, originalLanguage: true, speakerId: true, attribution: true, attributedTo: true },
   });
   if (!found) throw notFound('statement', id);
   return found;
@@ -93,8 +132,14 @@ export async function updateStatement(tx: Tx, id: string, input: StatementUpdate
     input.originalText === undefined ? current.originalText : input.originalText,
     input.originalLanguage === undefined ? current.originalLanguage : input.originalLanguage,
   );
+  const pick = <K extends keyof StatementUpdateInput>(k: K, now: StatementUpdateInput[K]) => (input[k] === undefined ? now : input[k]);
+  assertAttribution({
+    speaker: pick('speaker', current.speakerId),
+    attribution: pick('attribution', current.attribution)!,
+    attributedTo: pick('attributedTo', current.attributedTo),
+  });
   const { speaker, involved, saidOn, ...rest } = input;
-  const speakerId = speaker === undefined ? undefined : await resolveActorId(tx, speaker, 'speaker');
+  const speakerId = speaker === undefined ? undefined : speaker === null ? null : await resolveActorId(tx, speaker, 'speaker');
   if (involved) {
     const rows = await resolveInvolved(tx, involved);
     await tx.statementActor.deleteMany({ where: { statementId: id } });
@@ -111,6 +156,12 @@ export async function deleteStatement(tx: Tx, id: string) {
     tx.figure.count({ where }),
     tx.figure.findMany({ where, select: { id: true }, take: SAMPLE }),
   );
-  assertNoDependents(`statement ${id}`, { figures });
+  // Its own relations go with it; those of other statements about it would lose what they are about.
+  const about = { targetStatementId: id };
+  const relations = await dependentsOf(
+    tx.relation.count({ where: about }),
+    tx.relation.findMany({ where: about, select: { id: true }, take: SAMPLE }),
+  );
+  assertNoDependents(`statement ${id}`, { figures, 'relations about it': relations });
   await tx.statement.delete({ where: { id } });
 }

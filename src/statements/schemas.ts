@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ActorKind, ActorSummary } from '../actors/schemas.js';
+import { citableFields } from '../history/citable.js';
 import { Citation, citationList } from '../citations/schemas.js';
 import { pageQuery, sortParam } from '../core/pagination.js';
 import { BoolParam, includeParam } from '../http/query-params.js';
@@ -38,6 +39,12 @@ export const Verification = z
   .enum(['original', 'secondary', 'unverified'])
   .describe('original: checked against the original post or recording; secondary: known only through an outlet relaying it.')
   .meta({ id: 'Verification' });
+export const Attribution = z
+  .enum(['named', 'unnamed_group', 'anonymous'])
+  .describe(
+    'Who the outlet attributes the words to: a named actor (`speaker`, the default); an unnamed group ("Israeli media reports", "Palestinian and international organizations"); or an anonymous source ("a senior official"). The last two say who in `attributedTo`, and may name the organisation they belong to as `speaker`.',
+  )
+  .meta({ id: 'Attribution' });
 export const InvolvementRole = z.enum(['counterpart', 'addressee', 'mentioned', 'co_speaker']).meta({ id: 'InvolvementRole' });
 
 const Tag = z
@@ -51,7 +58,13 @@ const Tag = z
 const Involvement = z.strictObject({ actor: ActorRef, role: InvolvementRole });
 
 const fields = {
-  speaker: ActorRef.describe('Who said it: an actor id, slug, name or alias, @handle or external id.'),
+  speaker: ActorRef.nullable().describe(
+    'Who said it: an actor id, slug, name or alias, @handle or external id. Required when `attribution` is `named`; for an unnamed group or an anonymous source, the organisation it belongs to, if the outlet says.',
+  ),
+  attribution: Attribution,
+  attributedTo: Text(300)
+    .nullable()
+    .describe('The outlet’s words for who said it, when it names no one: "Israeli media reports", "a senior official". Required unless `attribution` is `named`.'),
   text: Text(50000).describe('The words as quoted; a translation when `originalText` is given.'),
   language: LanguageTag.describe('Language of `text` (BCP 47).'),
   originalText: Text(50000).nullable().describe('The words as said, when `text` is a translation.'),
@@ -71,6 +84,9 @@ const fields = {
 export const StatementCreate = z
   .strictObject({
     ...fields,
+    speaker: fields.speaker.optional(),
+    attribution: fields.attribution.default('named'),
+    attributedTo: fields.attributedTo.optional(),
     originalText: fields.originalText.optional(),
     originalLanguage: fields.originalLanguage.optional(),
     medium: fields.medium.optional(),
@@ -125,7 +141,9 @@ export const Speaker = ActorSummary.extend({
 export const Statement = z
   .object({
     id: Uuid,
-    speaker: Speaker,
+    speaker: Speaker.nullable().describe('Null when the outlet names no one (see `attribution`).'),
+    attribution: Attribution,
+    attributedTo: z.string().nullable(),
     text: z.string(),
     language: z.string(),
     originalText: z.string().nullable(),
@@ -144,6 +162,7 @@ export const Statement = z
     citations: z.array(Citation),
     createdAt: Timestamp,
     updatedAt: Timestamp,
+    ...citableFields('statement'),
     rank: z.number().optional().describe('Relevance to `q`, higher is better (searches only).'),
     highlight: z
       .object({ text: z.string(), originalText: z.string().nullable() })
@@ -181,6 +200,10 @@ export const StatementFilters = {
   medium: Medium.optional(),
   source: Uuid.optional().describe('Cited by this source.'),
   publisher: z.string().min(1).max(300).optional().describe('Cited by a source from this publisher (case-insensitive).'),
+  outlet: listParam(z.string().min(1).max(200))
+    .optional()
+    .describe('Carried by these actors: cited from, or relayed from, a source they published (its `outlet`), as any actor reference.')
+    .meta({ example: ['anadolu-agency'] }),
   sort: sortParam(STATEMENT_SORTS, '-saidOn').describe(
     'Sort key; a leading `-` sorts descending. `relevance` needs `q` with at least one word or phrase to look for (not only exclusions). Ties are broken by id, so the order is stable.',
   ),

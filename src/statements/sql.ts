@@ -1,4 +1,4 @@
-import { actorSummaryJson, citationsJson, isoTimestamp } from '../citations/sql.js';
+import { actorSummaryJson, citationsJson, isoTimestamp, revisionSql } from '../citations/sql.js';
 import type { Params } from '../db/sql.js';
 
 /**
@@ -13,9 +13,14 @@ export interface Shape {
   fullSources: boolean;
   /** Placeholder of the search query, for rank and highlights; `rank` when it is already computed. */
   search?: { query: string; highlight: boolean; rank?: string };
+  /** The revision the statement is at, for answers (history snapshots leave it out). */
+  revision?: boolean;
 }
 
 const speakerJson = (full: boolean) =>
+  `CASE WHEN a.id IS NULL THEN NULL ELSE ${speakerFields(full)} END`;
+
+const speakerFields = (full: boolean) =>
   full
     ? `json_build_object('id', a.id, 'slug', a.slug, 'name', a.name, 'kind', a.kind, 'role', a.role, 'country', a.country, 'aliases', a.aliases)`
     : actorSummaryJson('a');
@@ -90,17 +95,18 @@ export function selectStatements(shape: Shape, from = 'statements s'): string {
           : ''
       }`
     : '';
+  const revision = shape.revision ? `, ${revisionSql('statement', 's.id')} AS revision` : '';
   return `
 SELECT s.id, s.text, s.language, s.original_text, s.original_language, s.kind,
        to_char(s.said_on, 'YYYY-MM-DD') AS said_on, s.said_precision, s.medium, s.platform, s.location, s.occasion,
-       s.tags, s.verification, s.notes,
+       s.tags, s.verification, s.notes, s.attribution, s.attributed_to,
        ${isoTimestamp('s.created_at')} AS created_at, ${isoTimestamp('s.updated_at')} AS updated_at,
        ${speakerJson(shape.fullActor)} AS speaker,
        COALESCE((SELECT json_agg(json_build_object('actor', ${actorSummaryJson('ia')}, 'role', sa.role) ORDER BY ia.name, ia.id)
                  FROM statement_actors sa JOIN actors ia ON ia.id = sa.actor_id
                  WHERE sa.statement_id = s.id), '[]'::json) AS involved,
-       ${citationsJson('statement_id', 's.id', shape.fullSources)} AS citations${extra}
-FROM ${from} JOIN actors a ON a.id = s.speaker_id`;
+       ${citationsJson('statement_id', 's.id', shape.fullSources)} AS citations${revision}${extra}
+FROM ${from} LEFT JOIN actors a ON a.id = s.speaker_id`;
 }
 
 // Outside quotes: `-word` or `-"a phrase"` (an exclusion), or a quoted phrase (kept whole, so a

@@ -11,7 +11,7 @@ import type { RecordType } from './export.js';
  * (aliases, authors, tags) are joined with " | "; an empty cell leaves the
  * field out.
  */
-export type CsvType = Exclude<RecordType, 'figure'>;
+export type CsvType = Exclude<RecordType, 'figure' | 'relation'>;
 export const CSV_TYPES = ['actor', 'source', 'statement'] as const;
 
 type Raw = Record<string, unknown>;
@@ -97,14 +97,27 @@ const COLUMNS: Record<CsvType, { set: Record<string, Setter>; ignored: string[] 
         'updatedAt',
       ]),
       authors: listOf('authors'),
+      // The outlet by any actor reference; a downloaded list names it by id (its other columns are ignored).
+      outlet: text('outlet'),
+      'outlet.id': text('outlet'),
     },
-    ignored: ['authors.count', 'publishedPrecision', 'publishedOnFirstDay', 'publishedOnLastDay'],
+    ignored: [
+      'authors.count',
+      'publishedPrecision',
+      'publishedOnFirstDay',
+      'publishedOnLastDay',
+      'outlet.slug',
+      'outlet.name',
+      'outlet.kind',
+    ],
   },
   statement: {
     set: {
       ...common([
         'id',
         'speaker',
+        'attribution',
+        'attributedTo',
         'text',
         'language',
         'originalText',

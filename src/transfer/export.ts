@@ -9,7 +9,8 @@ import type { Database } from '../db/database.js';
  * `updatedAt`, so that POST /import of an export restores the same record and
  * an export of the restored database gives the same lines.
  */
-export const RECORD_TYPES = ['actor', 'source', 'statement', 'figure'] as const;
+// Relations last: they name statements and figures, which an import must have read by then.
+export const RECORD_TYPES = ['actor', 'source', 'statement', 'figure', 'relation'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 type Row = Record<string, unknown>;
@@ -32,10 +33,10 @@ const TIMES = `${ts('a.created_at')} AS "createdAt", ${ts('a.updated_at')} AS "u
 const SELECT: Record<RecordType, string> = {
   actor: `SELECT a.id::text, a.slug, a.name, a.kind::text, a.aliases, a.role, a.country, a.handles,
     a.external_ids AS "externalIds", a.description, ${TIMES} FROM actors a`,
-  source: `SELECT a.id::text, a.kind::text, a.title, a.url, a.publisher, a.authors,
+  source: `SELECT a.id::text, a.kind::text, a.title, a.url, a.publisher, a.outlet_id::text AS outlet, a.authors,
     ${partialDate('a.published_on', 'a.published_precision')} AS "publishedOn", a.language,
     ${ts('a.retrieved_at')} AS "retrievedAt", a.archive_url AS "archiveUrl", a.notes, ${TIMES} FROM sources a`,
-  statement: `SELECT a.id::text, a.speaker_id::text AS speaker, a.text, a.language, a.original_text AS "originalText",
+  statement: `SELECT a.id::text, a.speaker_id::text AS speaker, a.attribution::text, a.attributed_to AS "attributedTo", a.text, a.language, a.original_text AS "originalText",
     a.original_language AS "originalLanguage", a.kind::text, ${partialDate('a.said_on', 'a.said_precision')} AS "saidOn",
     a.medium::text, a.platform, a.location, a.occasion, a.tags, a.verification::text, a.notes,
     COALESCE((SELECT json_agg(json_build_object('actor', sa.actor_id, 'role', sa.role) ORDER BY sa.actor_id)
@@ -48,6 +49,8 @@ const SELECT: Record<RecordType, string> = {
     ${partialDate('a.as_of', 'a.as_of_precision')} AS "asOf", a.reporter_id::text AS reporter,
     a.statement_id::text AS "statementId", a.caveats, a.notes, ${citationsOf('figure_id', 'a.id')} AS citations,
     ${TIMES} FROM figures a`,
+  relation: `SELECT a.id::text, a.statement_id::text AS statement, a.kind::text, a.target_statement_id::text AS "targetStatement",
+    a.target_figure_id::text AS "targetFigure", a.notes, ${TIMES} FROM relations a`,
 };
 
 const line = (type: RecordType) => (r: Row) => ({ type, ...r }) as Line;

@@ -20,7 +20,9 @@ import { Timestamp, Uuid } from '../http/schemas.js';
 import { updateSource } from '../sources/repository.js';
 import { normalizeUrl } from '../sources/url.js';
 import { SourceCreate, type SourceCreateInput } from '../sources/schemas.js';
-import { updateStatement } from '../statements/repository.js';
+import { attributionErrors, sayer, updateStatement } from '../statements/repository.js';
+import { updateRelation } from '../relations/repository.js';
+import { RelationCreate, type RelationCreateInput, type RelationUpdateInput } from '../relations/schemas.js';
 import { StatementCreate, type StatementCreateInput } from '../statements/schemas.js';
 import { type WriteContext, type WriteTx, write } from '../writes/door.js';
 import { RESOURCES, RECORDS, type Resource } from '../writes/records.js';
@@ -138,9 +140,10 @@ type ActorItem = Base & { type: 'actor'; body: ActorCreateInput };
 type SourceItem = Base & { type: 'source'; body: SourceCreateInput };
 type StatementItem = Base & { type: 'statement'; body: StatementCreateInput; cites: Cite[] };
 type FigureItem = Base & { type: 'figure'; body: FigureCreateInput; cites: Cite[] };
-type Item = ActorItem | SourceItem | StatementItem | FigureItem;
+type RelationItem = Base & { type: 'relation'; body: RelationCreateInput };
+type Item = ActorItem | SourceItem | StatementItem | FigureItem | RelationItem;
 
-const SCHEMAS = { actor: ActorCreate, source: SourceCreate, statement: StatementCreate, figure: FigureCreate };
+const SCHEMAS = { actor: ActorCreate, source: SourceCreate, statement: StatementCreate, figure: FigureCreate, relation: RelationCreate };
 
 type Raw = Record<string, unknown>;
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -201,8 +204,8 @@ export function parseItem(line: number, raw: unknown, defaultType: RecordType | 
   if (!type || !(RECORD_TYPES as readonly string[]).includes(type)) {
     const message =
       type === undefined
-        ? 'required: actor, source, statement or figure (or give type= in the URL)'
-        : `must be actor, source, statement or figure, not ${JSON.stringify(type).slice(0, 40)}`;
+        ? 'required: actor, source, statement, figure or relation (or give type= in the URL)'
+        : `must be actor, source, statement, figure or relation, not ${JSON.stringify(type).slice(0, 40)}`;
     return { type: null, errors: [{ field: 'type', message }] };
   }
   const t = type as RecordType;
@@ -307,18 +310,18 @@ export const INSERT = {
            coalesce(created_at, now()), coalesce(updated_at, created_at, now())
     FROM json_to_recordset($1::json) AS x(id uuid, slug text, name text, kind actor_kind, aliases text[], role text, country text,
       handles jsonb, external_ids jsonb, description text, created_at timestamptz, updated_at timestamptz)`,
-  sources: `INSERT INTO sources (id, kind, title, url, publisher, authors, published_on, published_precision, language, retrieved_at,
-      archive_url, notes, created_at, updated_at)
-    SELECT id, kind, title, url, publisher, authors, published_on, published_precision, language, retrieved_at, archive_url, notes,
-           coalesce(created_at, now()), coalesce(updated_at, created_at, now())
-    FROM json_to_recordset($1::json) AS x(id uuid, kind source_kind, title text, url text, publisher text, authors text[],
+  sources: `INSERT INTO sources (id, kind, title, url, publisher, outlet_id, authors, published_on, published_precision, language,
+      retrieved_at, archive_url, notes, created_at, updated_at)
+    SELECT id, kind, title, url, publisher, outlet_id, authors, published_on, published_precision, language, retrieved_at,
+           archive_url, notes, coalesce(created_at, now()), coalesce(updated_at, created_at, now())
+    FROM json_to_recordset($1::json) AS x(id uuid, kind source_kind, title text, url text, publisher text, outlet_id uuid, authors text[],
       published_on date, published_precision date_precision, language text, retrieved_at timestamptz, archive_url text, notes text,
       created_at timestamptz, updated_at timestamptz)`,
-  statements: `INSERT INTO statements (id, speaker_id, text, language, original_text, original_language, kind, said_on, said_precision,
-      medium, platform, location, occasion, tags, verification, notes, created_at, updated_at)
-    SELECT id, speaker_id, text, language, original_text, original_language, kind, said_on, said_precision, medium, platform,
-           location, occasion, tags, verification, notes, coalesce(created_at, now()), coalesce(updated_at, created_at, now())
-    FROM json_to_recordset($1::json) AS x(id uuid, speaker_id uuid, text text, language text, original_text text,
+  statements: `INSERT INTO statements (id, speaker_id, attribution, attributed_to, text, language, original_text, original_language,
+      kind, said_on, said_precision, medium, platform, location, occasion, tags, verification, notes, created_at, updated_at)
+    SELECT id, speaker_id, attribution, attributed_to, text, language, original_text, original_language, kind, said_on, said_precision,
+           medium, platform, location, occasion, tags, verification, notes, coalesce(created_at, now()), coalesce(updated_at, created_at, now())
+    FROM json_to_recordset($1::json) AS x(id uuid, speaker_id uuid, attribution attribution, attributed_to text, text text, language text, original_text text,
       original_language text, kind statement_kind, said_on date, said_precision date_precision, medium medium, platform text,
       location text, occasion text, tags text[], verification verification, notes text, created_at timestamptz, updated_at timestamptz)`,
   involved: `INSERT INTO statement_actors (statement_id, actor_id, role)
@@ -334,6 +337,11 @@ export const INSERT = {
       upper_bound float8, phrase text, population text, area text, cumulative boolean, period_start date, period_end date,
       as_of date, as_of_precision date_precision, reporter_id uuid, statement_id uuid, caveats text, notes text,
       created_at timestamptz, updated_at timestamptz)`,
+  relations: `INSERT INTO relations (id, statement_id, kind, target_statement_id, target_figure_id, notes, created_at, updated_at)
+    SELECT id, statement_id, kind, target_statement_id, target_figure_id, notes, coalesce(created_at, now()),
+           coalesce(updated_at, created_at, now())
+    FROM json_to_recordset($1::json) AS x(id uuid, statement_id uuid, kind relation_kind, target_statement_id uuid,
+      target_figure_id uuid, notes text, created_at timestamptz, updated_at timestamptz)`,
   citations: `INSERT INTO citations (id, source_id, statement_id, figure_id, excerpt, locator, role, relays_source_id, created_at, updated_at)
     SELECT id, source_id, statement_id, figure_id, excerpt, locator, role, relays_source_id, coalesce(created_at, now()),
            coalesce(updated_at, created_at, now())
@@ -626,6 +634,7 @@ class Importer {
         if (!ofType.length) continue;
         if (type === 'actor') await this.actors(ofType as ActorItem[]);
         else if (type === 'source') await this.sources(ofType as SourceItem[]);
+        else if (type === 'relation') await this.relations(ofType as RelationItem[]);
         else await this.owners(type, ofType as (StatementItem | FigureItem)[]);
       }
       await this.w.flush();
@@ -920,6 +929,8 @@ class Importer {
       title: s.title,
       url: s.url ?? null,
       publisher: s.publisher ?? null,
+      // Resolved before a row is made (a line whose outlet names no actor fails first).
+      outlet_id: s.outlet ? this.actorRefs.get(this.actorRef(s.outlet)) : null,
       authors: s.authors,
       published_on: published ? day(published.date) : null,
       published_precision: published?.precision ?? null,
@@ -934,6 +945,7 @@ class Importer {
 
   private async sources(items: SourceItem[]) {
     await this.resolveSources(items.filter((i) => !i.id).map((i) => i.body));
+    await this.resolveActors(items.flatMap((i) => (i.body.outlet ? [i.body.outlet] : [])));
     const ids = items.flatMap((i) => (i.id ? [i.id] : []));
     const existingIds = await this.existing('sources', ids);
     const used = await this.everUsed(
@@ -959,6 +971,13 @@ class Importer {
     for (const [k, item] of items.entries()) {
       const key = this.sourceKey(item.body);
       const desired: Row = { ...item.body };
+      if (item.body.outlet) {
+        desired.outlet = this.actorRefs.get(this.actorRef(item.body.outlet));
+        if (!desired.outlet) {
+          this.fail(item, 'outlet', this.actorProblem(item.body.outlet));
+          continue;
+        }
+      }
       if (this.repeated(item, [...(item.id ? [`source id ${item.id}`] : []), `source ${key}`], desired)) continue;
       const match = matches[k];
       const owner = item.body.url ? urlOwners.get(item.body.url) : undefined;
@@ -987,6 +1006,109 @@ class Importer {
     await this.exec(INSERT.sources, inserts);
   }
 
+  // --- relations --------------------------------------------------------------------------------
+
+  /**
+   * Relations match by id, else by what they link (statement, type, target); what a relation links
+   * never changes (the API has no way to change it either), so a line may only change its notes.
+   */
+  private async relations(items: RelationItem[]) {
+    const ends = (i: RelationItem) => {
+      const b = i.body;
+      return { statement: b.statement.toLowerCase(), target: (b.targetStatement ?? b.targetFigure)!.toLowerCase() };
+    };
+    const statements = await this.existing(
+      'statements',
+      items.flatMap((i) => [ends(i).statement, ...(i.body.targetStatement ? [ends(i).target] : [])]),
+    );
+    const figures = await this.existing(
+      'figures',
+      items.flatMap((i) => (i.body.targetFigure ? [ends(i).target] : [])),
+    );
+    const ids = items.flatMap((i) => (i.id ? [i.id] : []));
+    const existingIds = await this.existing('relations', ids);
+    const used = await this.everUsed(
+      'relation',
+      ids.filter((id) => !existingIds.has(id)),
+    );
+    const keys = items.map((i) => ({ ...ends(i), kind: i.body.kind }));
+    const byKey = new Map(
+      (
+        await this.sql<{ id: string; key: string }>(
+          `SELECT r.id::text, r.statement_id || '|' || r.kind || '|' || coalesce(r.target_statement_id, r.target_figure_id) AS key
+           FROM json_to_recordset($1::json) AS k(statement uuid, kind relation_kind, target uuid)
+           JOIN relations r ON r.statement_id = k.statement AND r.kind = k.kind
+             AND coalesce(r.target_statement_id, r.target_figure_id) = k.target`,
+          [JSON.stringify(keys)],
+        )
+      ).map((r) => [r.key, r.id]),
+    );
+    const natural = (k: number) => `${keys[k].statement}|${keys[k].kind}|${keys[k].target}`;
+    const matches = items.map((i, k) => (i.id ? (existingIds.has(i.id) ? i.id : undefined) : byKey.get(natural(k))));
+    const matched = [...new Set(matches.filter((m): m is string => !!m))];
+    const current = await linesByIds(this.db, 'relation', matched);
+    const touched = await this.touched('relation', matched);
+    const rows: Row[] = [];
+    for (const [k, item] of items.entries()) {
+      const { statement, target } = keys[k];
+      const desired: Row = {
+        statement,
+        kind: item.body.kind,
+        targetStatement: item.body.targetStatement ? target : null,
+        targetFigure: item.body.targetFigure ? target : null,
+        notes: item.body.notes ?? null,
+      };
+      if (!statements.has(statement)) {
+        this.fail(item, 'statement', `no statement with id ${item.body.statement}`);
+        continue;
+      }
+      const targetField = item.body.targetStatement ? 'targetStatement' : 'targetFigure';
+      if (!(item.body.targetStatement ? statements : figures).has(target)) {
+        this.fail(item, targetField, `no ${item.body.targetStatement ? 'statement' : 'figure'} with id ${target}`);
+        continue;
+      }
+      if (this.repeated(item, [...(item.id ? [`relation id ${item.id}`] : []), `relation ${natural(k)}`], desired)) continue;
+      const match = matches[k];
+      if (!match) {
+        if (item.id && used.has(item.id)) {
+          this.fail(item, 'id', 'was the id of a relation since deleted; leave id out to create a new one');
+          continue;
+        }
+        if (byKey.has(natural(k))) {
+          this.fail(item, 'kind', `already recorded as relation ${byKey.get(natural(k))}`);
+          continue;
+        }
+        rows.push({
+          id: item.id ?? uuid7(),
+          statement_id: statement,
+          kind: item.body.kind,
+          target_statement_id: desired.targetStatement,
+          target_figure_id: desired.targetFigure,
+          notes: desired.notes,
+          created_at: item.createdAt ?? null,
+          updated_at: item.updatedAt ?? null,
+        });
+        this.count('relation', 'created');
+        continue;
+      }
+      const have = current.get(match)!;
+      const moved = (['statement', 'targetStatement', 'targetFigure'] as const).find((f) => have[f] !== desired[f]);
+      if (moved) {
+        this.fail(item, moved, 'what a relation links cannot change; delete it and create another');
+        continue;
+      }
+      const changes = changedFields(item.given, desired, have);
+      if (!changes) this.count('relation', 'unchanged');
+      else if (touched.has(match)) this.rewritten(item, changes);
+      else
+        await this.update(item, async () => {
+          await this.w.lock('relation', match);
+          await updateRelation(this.tx, match, changes as RelationUpdateInput);
+        });
+    }
+    await this.exec(INSERT.relations, rows);
+  }
+
   // --- statements and figures -----------------------------------------------------------------
 
   /** Statements or figures: both carry citations; statements also a speaker and involved actors, figures a reporter. */
@@ -995,11 +1117,15 @@ class Importer {
     const sitems = items as StatementItem[];
     const fitems = items as FigureItem[];
     // Everything the lines refer to, looked up in a few queries.
-    await this.resolveActors(
-      statements
-        ? sitems.flatMap((i) => [i.body.speaker, ...i.body.involved.map((v) => v.actor)])
-        : fitems.flatMap((i) => (i.body.reporter ? [i.body.reporter] : [])),
-    );
+    await this.resolveActors([
+      ...(statements
+        ? sitems.flatMap((i) => [...(i.body.speaker ? [i.body.speaker] : []), ...i.body.involved.map((v) => v.actor)])
+        : fitems.flatMap((i) => (i.body.reporter ? [i.body.reporter] : []))),
+      // The outlets of sources given inline.
+      ...items.flatMap((i) =>
+        (i.body.citations as CitationCreateInput[]).flatMap((c) => (c.source?.outlet ? [c.source.outlet] : [])),
+      ),
+    ]);
     const citations = items.flatMap((i) => i.body.citations as CitationCreateInput[]);
     const byUrl = items.flatMap((i) => i.cites.flatMap((c) => (c?.sourceUrl ? [c.sourceUrl] : [])));
     await this.resolveSources([
@@ -1045,8 +1171,9 @@ class Importer {
       let natural: string | undefined;
       if (item.type === 'statement') {
         const s = item.body;
-        const speaker = this.actorRefs.get(this.actorRef(s.speaker));
-        if (!speaker) errors.push({ field: 'speaker', message: this.actorProblem(s.speaker) });
+        const speaker = s.speaker ? this.actorRefs.get(this.actorRef(s.speaker)) : null;
+        if (speaker === undefined) errors.push({ field: 'speaker', message: this.actorProblem(s.speaker!) });
+        errors.push(...attributionErrors(s));
         const involved: { actor: string; role: string }[] = [];
         s.involved.forEach((v, i) => {
           const actor = this.actorRefs.get(this.actorRef(v.actor));
@@ -1060,7 +1187,7 @@ class Importer {
         desired.speaker = speaker;
         desired.involved = involved.sort((x, y) => (x.actor < y.actor ? -1 : 1));
         const said = parsePartialDate(s.saidOn)!;
-        natural = `${speaker}|${day(said.date)}|${said.precision}|${s.text}`;
+        natural = `${sayer(speaker ?? null, s.attributedTo)}|${day(said.date)}|${said.precision}|${s.text}`;
       } else {
         const f = item.body;
         const reporter = f.reporter ? this.actorRefs.get(this.actorRef(f.reporter)) : null;
@@ -1123,6 +1250,9 @@ class Importer {
           const key = this.sourceKey(c.source!);
           planned.sourceId = this.sourceKeys.get(key) ?? this.newSources.get(key)?.id;
           if (!planned.sourceId) planned.newSource = { key, input: c.source! };
+          const outlet = c.source!.outlet;
+          if (!planned.sourceId && outlet && !this.actorRefs.has(this.actorRef(outlet)))
+            errors.push({ field: `citations.${index}.source.outlet`, message: this.actorProblem(outlet) });
         }
         return planned;
       });
@@ -1265,17 +1395,30 @@ class Importer {
     if (type === 'statement') {
       const keys = plans.map((p) => {
         const said = parsePartialDate(p.desired.saidOn as string)!;
-        return { speaker_id: p.desired.speaker, said_on: day(said.date), said_precision: said.precision, text: p.desired.text };
+        return {
+          speaker_id: p.desired.speaker,
+          attributed_to: p.desired.attributedTo ?? null,
+          said_on: day(said.date),
+          said_precision: said.precision,
+          text: p.desired.text,
+        };
       });
-      const rows = await this.sql<{ id: string; speaker_id: string; said_on: string; said_precision: string; text: string }>(
-        `SELECT DISTINCT ON (s.speaker_id, s.said_on, s.said_precision, s.text)
-                s.id::text, s.speaker_id::text, to_char(s.said_on, 'YYYY-MM-DD') AS said_on, s.said_precision::text, s.text
-         FROM json_to_recordset($1::json) AS k(speaker_id uuid, said_on date, said_precision date_precision, text text)
-         JOIN statements s ON s.speaker_id = k.speaker_id AND s.said_on = k.said_on AND s.said_precision = k.said_precision AND s.text = k.text
-         ORDER BY s.speaker_id, s.said_on, s.said_precision, s.text, s.id`,
+      // Named statements by their speaker's index; the rarer unattributed ones by date.
+      const rows = await this.sql<{ id: string; who: string; said_on: string; said_precision: string; text: string }>(
+        `SELECT DISTINCT ON (who, said_on, said_precision, text)
+                id, who, to_char(said_on, 'YYYY-MM-DD') AS said_on, said_precision::text, text FROM (
+           SELECT s.id::text, s.speaker_id::text AS who, s.said_on, s.said_precision, s.text
+           FROM json_to_recordset($1::json) AS k(speaker_id uuid, attributed_to text, said_on date, said_precision date_precision, text text)
+           JOIN statements s ON s.speaker_id = k.speaker_id AND s.said_on = k.said_on AND s.said_precision = k.said_precision AND s.text = k.text
+           UNION ALL
+           SELECT s.id::text, '(' || lower(s.attributed_to) || ')', s.said_on, s.said_precision, s.text
+           FROM json_to_recordset($1::json) AS k(speaker_id uuid, attributed_to text, said_on date, said_precision date_precision, text text)
+           JOIN statements s ON k.speaker_id IS NULL AND s.speaker_id IS NULL AND s.said_on = k.said_on
+             AND s.said_precision = k.said_precision AND s.text = k.text AND lower(s.attributed_to) = lower(k.attributed_to)
+         ) m ORDER BY who, said_on, said_precision, text, id`,
         [JSON.stringify(keys)],
       );
-      for (const r of rows) out.set(`${r.speaker_id}|${r.said_on}|${r.said_precision}|${r.text}`, r.id);
+      for (const r of rows) out.set(`${r.who}|${r.said_on}|${r.said_precision}|${r.text}`, r.id);
       return out;
     }
     const keys = plans.map((p) => {
@@ -1377,6 +1520,8 @@ class Importer {
     return {
       id,
       speaker_id: desired.speaker,
+      attribution: s.attribution,
+      attributed_to: s.attributedTo ?? null,
       text: s.text,
       language: s.language,
       original_text: s.originalText ?? null,

@@ -110,7 +110,8 @@ export const transferRoutes: FastifyPluginAsyncZod = async (app) => {
       const format = /csv/i.test(req.headers['content-type'] ?? '') ? 'csv' : 'ndjson';
       const { type, dryRun, onError } = req.query;
       if (format === 'csv' && !type) throw invalidField('query', 'type', 'required with CSV: actor, source or statement');
-      if (format === 'csv' && type === 'figure') throw invalidField('query', 'type', 'figures are imported from NDJSON only');
+      if (format === 'csv' && (type === 'figure' || type === 'relation'))
+        throw invalidField('query', 'type', `${type}s are imported from NDJSON only`);
       const ctx = importContext(req);
       const file = await spool(body, MAX_IMPORT_BYTES);
       const options: ImportOptions = { format, type, dryRun, onError };

@@ -47,7 +47,7 @@ export const ImportHeaders = z.looseObject({
 
 export const ImportLine = z
   .object({
-    type: z.enum(RECORD_TYPES).optional().describe('actor, source, statement or figure (or `type=` in the URL).'),
+    type: z.enum(RECORD_TYPES).optional().describe('actor, source, statement, figure or relation (or `type=` in the URL).'),
     id: Uuid.optional().describe(
       'Keep this id (a restore); else a record with the same natural key is matched, or one is created.',
     ),
@@ -56,7 +56,7 @@ export const ImportLine = z
   })
   .catchall(z.unknown())
   .describe(
-    'NDJSON: one record per line, shaped like the create body of its type (ActorCreate, SourceCreate, StatementCreate, FigureCreate: speakers and reporters by slug or id, sources inline or by id) plus `type` and the optional fields here; lines of GET /export as they are. CSV: one type of record per file, `type=` in the URL; see the README for the columns.',
+    'NDJSON: one record per line, shaped like the create body of its type (ActorCreate, SourceCreate, StatementCreate, FigureCreate, RelationCreate: speakers and reporters by slug or id, sources inline or by id) plus `type` and the optional fields here; lines of GET /export as they are. CSV: one type of record per file, `type=` in the URL; see the README for the columns.',
   )
   // One new actor: "Try it out" in Swagger UI imports it (again: unchanged) and touches no seed record.
   .meta({ id: 'ImportLine', example: { type: 'actor', name: 'Imported Example Actor', kind: 'other' } });
@@ -84,7 +84,7 @@ export const ImportReport = z
     written: z.boolean().describe('Whether the import was committed (false for a dry run).'),
     lines: z.number().int().describe('Lines read, not counting blank lines or a CSV header.'),
     ...Counts,
-    types: z.object({ actor: TypeCounts, source: TypeCounts, statement: TypeCounts, figure: TypeCounts }),
+    types: z.object({ actor: TypeCounts, source: TypeCounts, statement: TypeCounts, figure: TypeCounts, relation: TypeCounts }),
     failures: z.array(ImportFailure).describe('Each failed line’s errors, by line and field (the first 1,000).'),
     revisionsRestored: z
       .number()

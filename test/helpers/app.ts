@@ -7,6 +7,13 @@ import { freshDatabase } from './database.js';
 /** The bootstrap admin key every test app is built with. */
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnop';
 
+/**
+ * The Host the clients send. Permalinks and next-page links are built on it (without PUBLIC_URL), and
+ * supertest starts an unlistening server on a new port for each request: without one Host, two reads
+ * of the same record would differ by their port.
+ */
+export const TEST_HOST = 'attest.test';
+
 export interface TestContext {
   app: App;
   db: Database;
@@ -40,8 +47,12 @@ export function useApp(
       adminKey: TEST_ADMIN_KEY,
     });
     await ctx.app.ready();
-    ctx.api = supertest.agent(ctx.app.server).set('authorization', `Bearer ${TEST_ADMIN_KEY}`).set('change-reason', 'test');
-    ctx.anon = supertest.agent(ctx.app.server);
+    ctx.api = supertest
+      .agent(ctx.app.server)
+      .set('host', TEST_HOST)
+      .set('authorization', `Bearer ${TEST_ADMIN_KEY}`)
+      .set('change-reason', 'test');
+    ctx.anon = supertest.agent(ctx.app.server).set('host', TEST_HOST);
   });
   afterAll(async () => {
     await ctx.app?.close();
