@@ -194,6 +194,19 @@ const actors: ActorGen[] = [];
   ]);
   const slugs = new Set<string>();
   const names = new Set<string>();
+  // A handle (per platform) or an external id names one actor (the actor_keys table refuses a second):
+  // slugs cut to a handle's 15 characters can meet, and so can random Wikidata numbers.
+  const keys = new Set<string>();
+  const uniqueKey = (registry: string, make: (attempt: number) => string) => {
+    let value = make(0);
+    for (let n = 1; keys.has(`${registry}:${value.toLowerCase()}`); n++) value = make(n);
+    keys.add(`${registry}:${value.toLowerCase()}`);
+    return value;
+  };
+  const uniqueHandle = (platform: string, slug: string) => {
+    const plain = slug.replace(/-/g, '');
+    return { platform, handle: uniqueKey(platform, (n) => (n ? `${plain.slice(0, 13)}${n}` : plain.slice(0, 15))) };
+  };
   const outlets = [...V.OUTLETS];
   const international = [...V.INTERNATIONAL];
   // The first 60 are the prolific speakers: mostly people, some governments and international bodies.
@@ -248,9 +261,7 @@ const actors: ActorGen[] = [];
               .join(''),
           ]
         : [];
-    const handles = rng.chance(person ? 0.5 : 0.7)
-      ? [{ platform: rng.pick(['x', 'telegram', 'facebook']), handle: slug.replace(/-/g, '').slice(0, 15) }]
-      : [];
+    const handles = rng.chance(person ? 0.5 : 0.7) ? [uniqueHandle(rng.pick(['x', 'telegram', 'facebook']), slug)] : [];
     const created = t0 + i * 60_000;
     const id = rng.uuid7(created);
     actors.push({ id, name, kind });
@@ -263,7 +274,7 @@ const actors: ActorGen[] = [];
       person ? `${rng.pick(V.ROLES)}${country ? ` (${country})` : ''}` : null,
       country,
       JSON.stringify(handles),
-      JSON.stringify(rng.chance(0.4) ? { wikidata: `Q${rng.range(1000, 99_999_999)}` } : {}),
+      JSON.stringify(rng.chance(0.4) ? { wikidata: uniqueKey('wikidata', () => `Q${rng.range(1000, 99_999_999)}`) } : {}),
       rng.chance(0.3) ? `${name}, ${person ? 'public figure' : kind.replace('_', ' ')} quoted in the record.` : null,
       iso(created),
       iso(created),

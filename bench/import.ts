@@ -12,12 +12,12 @@
 // (speaker, date) finds the candidates, so SPEAKERS=1 (every statement by one actor, ~300 a day) is the
 // worst case.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import http from 'node:http';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { BENCH_DATABASE_URL, admin, withDatabase } from './lib.js';
+import { postImport, rssMb } from './process.js';
 
 const N = Number(process.env.N ?? 100_000);
 const SPEAKERS = Number(process.env.SPEAKERS ?? 200);
@@ -56,20 +56,11 @@ async function generate(path: string, n: number, offset = 0) {
   await once(out, 'finish');
 }
 
-/** The server's resident memory now, in MB. */
-function rss(child: ChildProcess): number {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  } catch {
-    return 0; // gone
-  }
-}
-
 /** The server's resident memory, sampled every 100 ms while `work` runs: the peak, in MB. */
 async function peakMemory<T>(child: ChildProcess, work: () => Promise<T>): Promise<[T, number]> {
   let peak = 0;
   const sample = () => {
-    peak = Math.max(peak, rss(child));
+    peak = Math.max(peak, rssMb(child.pid!));
   };
   sample();
   const timer = setInterval(sample, 100);
@@ -81,32 +72,7 @@ async function peakMemory<T>(child: ChildProcess, work: () => Promise<T>): Promi
   }
 }
 
-/** POSTs a file to /import as a stream (node:http: no client-side time limit); the answer's JSON. */
-function postFile(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  return new Promise((done, fail) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: PORT,
-        method: 'POST',
-        path: '/import',
-        headers: {
-          'content-type': 'application/x-ndjson',
-          'content-length': statSync(path).size,
-          authorization: `Bearer ${ADMIN_KEY}`,
-          'change-reason': 'bench import',
-        },
-      },
-      async (res) => {
-        let text = '';
-        for await (const chunk of res) text += chunk;
-        done({ status: res.statusCode ?? 0, body: JSON.parse(text) });
-      },
-    );
-    req.on('error', fail);
-    createReadStream(path).pipe(req);
-  });
-}
+const postFile = (path: string) => postImport(`http://127.0.0.1:${PORT}`, path, ADMIN_KEY);
 
 async function exportAll(): Promise<{ lines: number; bytes: number }> {
   const res = await fetch(`http://127.0.0.1:${PORT}/export`);
@@ -210,7 +176,7 @@ try {
   for (const target of TARGETS) {
     const child = await start(target);
     try {
-      const idle = rss(child);
+      const idle = rssMb(child.pid!);
       t = performance.now();
       const [first, mem1] = await peakMemory(child, () => postFile(file));
       const s1 = (performance.now() - t) / 1000;

@@ -1,8 +1,10 @@
-// Starts Attest as its own process for the production benchmarks (startup.ts, pressure.ts, compress.ts):
-// compiled (`node dist/server.js`, what `npm start` runs; `npm run build` first) or through tsx, on the
-// bench database, and stops it with SIGTERM.
+// Starts Attest as its own process for the production benchmarks (startup.ts, pressure.ts, compress.ts,
+// embedded.ts): compiled (`node dist/server.js`, what `npm start` runs; `npm run build` first) or through
+// tsx, on the bench database, and stops it with SIGTERM; reads its memory from /proc and posts files to
+// its /import (import.ts too).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
 import { BENCH_DATABASE_URL } from './lib.js';
 
 export type StartMode = 'compiled' | 'tsx';
@@ -22,9 +24,11 @@ export interface Server {
   stop(): Promise<number | null>;
 }
 
-export async function startServer(mode: StartMode, port: number, env: Record<string, string> = {}): Promise<Server> {
+/** `cwd`: the checkout whose server to start (another commit's, to compare side by side). */
+export async function startServer(mode: StartMode, port: number, env: Record<string, string> = {}, cwd = '.'): Promise<Server> {
   const started = performance.now();
   const proc = spawn(process.execPath, COMMANDS[mode], {
+    cwd,
     env: {
       ...process.env,
       DATABASE_URL: BENCH_DATABASE_URL,
@@ -72,6 +76,41 @@ export function rssMb(pid: number): number {
     }
   }
   return kb / 1024;
+}
+
+/** Peak resident memory (VmHWM) of the process tree's largest member, in MB (the server itself under tsx's CLI). */
+export function peakMb(pid: number): number {
+  const own = Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  return Math.max(own, ...children.map(peakMb));
+}
+
+/**
+ * POSTs a file to a server's /import as NDJSON, streamed from disk (node:http: no client-side time limit,
+ * which fetch would impose on a import of minutes); the status and the answer's JSON.
+ */
+export function postImport(url: string, path: string, key: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((done, fail) => {
+    const req = http.request(
+      `${url}/import`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-ndjson',
+          'content-length': statSync(path).size,
+          authorization: `Bearer ${key}`,
+          'change-reason': 'bench import',
+        },
+      },
+      async (res) => {
+        let text = '';
+        for await (const chunk of res) text += chunk;
+        done({ status: res.statusCode ?? 0, body: JSON.parse(text) });
+      },
+    );
+    req.on('error', fail);
+    createReadStream(path).pipe(req);
+  });
 }
 
 /** The URL list bench/targets.ts writes for an endpoint (a: list by actor and date). */

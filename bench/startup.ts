@@ -9,20 +9,12 @@
 //
 // Needs wrk (apt-get install -y wrk) and the URL lists of bench/targets.ts.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { type StartMode, rssMb, startServer } from './process.js';
+import { type StartMode, peakMb, rssMb, startServer } from './process.js';
 
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
 const URLS = `${process.env.URLS_DIR ?? 'bench/.out/urls'}/a.txt`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Peak resident memory of the process tree's largest member, in MB (the server itself). */
-function peakMb(pid: number): number {
-  const own = Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
-  return Math.max(own, ...children.map(peakMb));
-}
 
 interface Row {
   mode: StartMode;
