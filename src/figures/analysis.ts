@@ -5,6 +5,7 @@ import { decodePosition, encodePosition, offsetFromCursor, pageOf, parseSort } f
 import { ProblemError } from '../core/problems.js';
 import { type FigureRow, SELECT_FIGURES, toFigure } from './queries.js';
 import type { DiscrepancyInput, DiscrepancyKind, LatestInput, SeriesInput } from './schemas.js';
+import { QUALIFIER_WORDS } from './quantities.js';
 
 /** Questions asked of many figures at once: how a count grew, where it stands, where reporters disagree. */
 
@@ -303,22 +304,6 @@ UNION ALL
 
 type Fig = ReturnType<typeof toFigure>;
 
-const QUALIFIER_WORDS: Record<Fig['qualifier'], string> = {
-  exact: '',
-  at_least: 'at least',
-  more_than: 'more than',
-  about: 'about',
-  nearly: 'nearly',
-  up_to: 'up to',
-  less_than: 'less than',
-  several: 'several',
-  dozens: 'dozens',
-  hundreds: 'hundreds',
-  thousands: 'thousands',
-  tens_of_thousands: 'tens of thousands',
-  majority: 'the majority',
-  minority: 'a minority',
-};
 const amount = (f: Fig) => {
   const number = f.value === null ? '' : `${f.value.toLocaleString('en-US')}${f.unit === 'count' ? '' : '%'}`;
   return [QUALIFIER_WORDS[f.qualifier], number].filter(Boolean).join(' ');

@@ -1,39 +1,24 @@
 import type { z } from 'zod';
 import { inAttest, quoted, reportedIn, spellDate } from '../core/cite.js';
+import { QUALIFIER_WORDS, VAGUE } from './quantities.js';
 import type { Figure } from './schemas.js';
 
 type Shown = Partial<z.output<typeof Figure>>;
 
-const HEDGE: Partial<Record<string, string>> = {
-  exact: '',
-  at_least: 'at least ',
-  more_than: 'more than ',
-  about: 'about ',
-  nearly: 'nearly ',
-  up_to: 'up to ',
-  less_than: 'less than ',
-};
-const WORDS: Partial<Record<string, string>> = {
-  several: 'several',
-  dozens: 'dozens',
-  hundreds: 'hundreds',
-  thousands: 'thousands',
-  tens_of_thousands: 'tens of thousands',
-  majority: 'the majority',
-  minority: 'a minority',
-};
 const numbers = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });
 
 /** "at least 7,000 missing", "dozens killed", "52% displaced", "the majority killed". */
 function quantity(f: Shown): string {
   const percent = f.unit === 'percent' || f.unit === 'share' ? '%' : '';
   const n = f.value === null || f.value === undefined ? null : `${numbers.format(f.value)}${percent}`;
-  const words = f.qualifier ? WORDS[f.qualifier] : undefined;
-  const amount = words
-    ? `${words}${n ? ` (${n})` : ''}`
-    : n
-      ? `${(f.qualifier && HEDGE[f.qualifier]) ?? ''}${n}`
-      : 'an unstated number';
+  // Words that stand for a number lead ("dozens (24)"); a hedge precedes its number ("at least 7,000").
+  const words = f.qualifier ? QUALIFIER_WORDS[f.qualifier] : '';
+  const amount =
+    f.qualifier && VAGUE[f.qualifier]
+      ? `${words}${n ? ` (${n})` : ''}`
+      : n
+        ? `${words ? `${words} ` : ''}${n}`
+        : 'an unstated number';
   return `${amount} ${(f.metric ?? '').replaceAll('_', ' ')}`.trim();
 }
 

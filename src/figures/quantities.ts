@@ -49,6 +49,24 @@ export const VAGUE: Partial<Record<Qualifier, [number, number]>> = {
 };
 const PROPORTIONS: Qualifier[] = ['majority', 'minority'];
 
+/** Each qualifier in words, as explanations and citation lines print it ("" for an exact number). */
+export const QUALIFIER_WORDS: Record<Qualifier, string> = {
+  exact: '',
+  at_least: 'at least',
+  more_than: 'more than',
+  about: 'about',
+  nearly: 'nearly',
+  up_to: 'up to',
+  less_than: 'less than',
+  several: 'several',
+  dozens: 'dozens',
+  hundreds: 'hundreds',
+  thousands: 'thousands',
+  tens_of_thousands: 'tens of thousands',
+  majority: 'the majority',
+  minority: 'a minority',
+};
+
 /** The range a qualified number asserts: "at least 7,000" is [7000, open], "nearly 2,000,000" is [open, 2000000]. */
 export function impliedBounds(
   qualifier: Qualifier,
