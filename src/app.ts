@@ -10,6 +10,7 @@ import { citationRoutes } from './citations/routes.js';
 import type { Database } from './db/database.js';
 import { databasePlugin } from './db/plugin.js';
 import { replicaRouting, routedDatabase } from './db/replica.js';
+import { startUpkeep } from './db/upkeep.js';
 import { auth } from './keys/auth.js';
 import { keyRoutes } from './keys/routes.js';
 import { healthRoutes } from './health/routes.js';
@@ -31,6 +32,7 @@ import { requestId } from './http/request-id.js';
 import { fastSerializerCompiler } from './http/serializer.js';
 import { openapi } from './http/openapi.js';
 import { transferRoutes } from './transfer/routes.js';
+import { onWriteEnd } from './writes/commits.js';
 
 export interface AppOptions {
   database: Database;
@@ -118,6 +120,12 @@ export async function buildApp({
   await app.register(nulGuard);
   await app.register(databasePlugin, { database: replica ? routedDatabase(database, replica) : database });
   if (replica) await app.register(replicaRouting, { replica });
+  if (database.kind === 'pglite') {
+    // The embedded database has no autovacuum: src/db/upkeep.ts does its work.
+    const upkeep = await startUpkeep(database, app.log);
+    onWriteEnd(database, () => upkeep.afterWrite());
+    app.addHook('onClose', () => upkeep.stop());
+  }
   if (metricsOptions) await app.register(metrics, metricsOptions);
   await app.register(auth, { adminKey });
   await app.register(redisState, redis ?? {});

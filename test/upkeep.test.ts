@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { useApp } from './helpers/app.js';
+import { DIAZ } from './helpers/seed.js';
+
+// The PostgreSQL server has autovacuum; the embedded database has src/db/upkeep.ts instead.
+const embedded = !process.env.TEST_DATABASE_URL;
+const ctx = useApp({ seed: true });
+
+const estimatedStatements = async () =>
+  (await ctx.db.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE relname = 'statements'`))[0].n;
+
+const lines = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      type: 'statement',
+      speaker: DIAZ,
+      text: `Upkeep test ${tag} ${i}.`,
+      language: 'en',
+      kind: 'paraphrase',
+      saidOn: '2025-02',
+      citations: [
+        {
+          source: { kind: 'news_article', title: 'Upkeep test', url: 'https://upkeep.example/a' },
+          excerpt: 'Upkeep.',
+          role: 'secondary',
+        },
+      ],
+    }),
+  ).join('\n');
+
+describe.runIf(embedded)('the embedded database keeps its planner statistics', () => {
+  it('a bulk import is analysed once writes pause, and reads go on meanwhile', async () => {
+    const before = await estimatedStatements();
+    const res = await ctx.api.post('/import').set('content-type', 'application/x-ndjson').send(lines(300, 'bulk'));
+    expect(res.status, res.text.slice(0, 500)).toBe(200);
+    // Upkeep waits for 2 s without writes, then holds the database for its VACUUM ANALYZE.
+    let after = before;
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline) {
+      await ctx.anon.get('/statements?limit=1').expect(200);
+      after = await estimatedStatements();
+      if (after >= 300) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(before).toBeLessThan(300);
+    expect(after).toBeGreaterThanOrEqual(300);
+  });
+
+  it('a handful of writes does not set it off', async () => {
+    const before = await estimatedStatements();
+    const res = await ctx.api.post('/import').set('content-type', 'application/x-ndjson').send(lines(5, 'few'));
+    expect(res.status, res.text.slice(0, 500)).toBe(200);
+    await new Promise((r) => setTimeout(r, 3000));
+    // Analysed, the estimate would count the five new statements.
+    expect(await estimatedStatements()).toBe(before);
+  });
+});
