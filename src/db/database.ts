@@ -94,6 +94,8 @@ function openPostgres(url: string): Database {
   };
 }
 
+const PGLITE_SHARED_BUFFERS = '48MB';
+
 async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database> {
   // One process per data directory (./lock.ts): a second server, or `npm run keys` beside a
   // running server, is refused here before it touches the files.
@@ -102,7 +104,21 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database
   const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create({ dataDir, loadDataDir, extensions: await pgliteExtensions() });
+    pglite = await PGlite.create({
+      dataDir,
+      loadDataDir,
+      extensions: await pgliteExtensions(),
+      // PostgreSQL's default 128 MB of shared buffers live in PGlite's WebAssembly memory, all touched at
+      // start and never given back (288 MB resident before the first query). PGlite reads its files through
+      // the operating system's page cache, which keeps the rest: at 100,000 statements, 48 MB served lists
+      // and searches as fast as 128 MB; 32 MB slowed searches for rare words by a third (bench/README.md,
+      // The embedded default at scale).
+      //
+      // ANALYZE keeps its sample of rows (300 times the statistics target) in that memory too: at the default
+      // target of 100, the first upkeep (./upkeep.ts) grew it by 47 MB for good; at 50 it did not grow, and
+      // the plans and their times were the same.
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`, '-c', 'default_statistics_target=50'],
+    });
   } catch (err) {
     lock?.release();
     throw err;
