@@ -16,6 +16,16 @@ export const COMMANDS: Record<StartMode, string[]> = {
   tsx: ['node_modules/tsx/dist/cli.mjs', 'src/server.ts'],
 };
 
+/** The Node and V8 flags the start script of `dir`'s package.json passes before dist/server.js: what `npm start` runs (or NODE_FLAGS). */
+export function startFlags(dir = '.'): string[] {
+  // Other flags to measure, in place of npm start's: NODE_FLAGS='--max-semi-space-size=8' npm run bench:embedded
+  if (process.env.NODE_FLAGS !== undefined) return process.env.NODE_FLAGS.split(/\s+/).filter(Boolean);
+  const start = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')).scripts.start as string;
+  const flags = /^node\s+(.*?)\s*dist\/server\.js$/.exec(start);
+  if (!flags) throw new Error(`${dir}/package.json's start script is not \`node [flags] dist/server.js\`: ${start}`);
+  return flags[1].split(/\s+/).filter(Boolean);
+}
+
 export interface Server {
   proc: ChildProcess;
   url: string;
@@ -24,10 +34,19 @@ export interface Server {
   stop(): Promise<number | null>;
 }
 
-/** `cwd`: the checkout whose server to start (another commit's, to compare side by side). */
-export async function startServer(mode: StartMode, port: number, env: Record<string, string> = {}, cwd = '.'): Promise<Server> {
+/**
+ * `cwd`: the checkout whose server to start (another commit's, to compare side by side); `nodeFlags`:
+ * Node and V8 options before the script, by default those of `npm start` for the compiled server.
+ */
+export async function startServer(
+  mode: StartMode,
+  port: number,
+  env: Record<string, string> = {},
+  cwd = '.',
+  nodeFlags: string[] = mode === 'compiled' ? startFlags(cwd) : [],
+): Promise<Server> {
   const started = performance.now();
-  const proc = spawn(process.execPath, COMMANDS[mode], {
+  const proc = spawn(process.execPath, [...nodeFlags, ...COMMANDS[mode]], {
     cwd,
     env: {
       ...process.env,
