@@ -115,7 +115,7 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database
       // The embedded default at scale).
       //
       // ANALYZE keeps its sample of rows (300 times the statistics target) in that memory too: at the default
-      // target of 100, the first upkeep (./upkeep.ts) grew it by 47 MB for good; at 50 it did not grow, and
+      // target of 100, the first upkeep (./upkeep.ts) grew it by about 50 MB for good; at 50 it did not grow, and
       // the plans and their times were the same.
       startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`, '-c', 'default_statistics_target=50'],
     });
