@@ -122,7 +122,7 @@ export async function buildApp({
   if (replica) await app.register(replicaRouting, { replica });
   if (database.kind === 'pglite') {
     // The embedded database has no autovacuum: src/db/upkeep.ts does its work.
-    const upkeep = await startUpkeep(database, app.log);
+    const upkeep = startUpkeep(database, app.log);
     onWriteEnd(database, () => upkeep.afterWrite());
     app.addHook('onClose', () => upkeep.stop());
   }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { useApp } from './helpers/app.js';
+import { type App, buildApp } from '../src/app.js';
+import supertest from 'supertest';
+import { TEST_ADMIN_KEY, useApp } from './helpers/app.js';
+import { freshDatabase } from './helpers/database.js';
 import { DIAZ } from './helpers/seed.js';
 
 // The PostgreSQL server has autovacuum; the embedded database has src/db/upkeep.ts instead.
@@ -53,5 +56,43 @@ describe.runIf(embedded)('the embedded database keeps its planner statistics', (
     await new Promise((r) => setTimeout(r, 3000));
     // Analysed, the estimate would count the five new statements.
     expect(await estimatedStatements()).toBe(before);
+  });
+});
+
+describe.runIf(embedded)('the embedded database at start-up', () => {
+  it('analyses a table that grew since it was last analysed (by a server stopped before its upkeep)', async () => {
+    const { db, drop } = await freshDatabase();
+    const apps: App[] = [];
+    const start = async () => {
+      const app = await buildApp({ database: db, adminKey: TEST_ADMIN_KEY });
+      apps.push(app);
+      await app.ready();
+      return app;
+    };
+    const estimate = async () =>
+      (await db.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE relname = 'sources'`))[0].n;
+    try {
+      const first = await start();
+      const sources = Array.from({ length: 1000 }, (_, i) =>
+        JSON.stringify({ type: 'source', kind: 'official_report', title: `Imported before a stop ${i}` }),
+      ).join('\n');
+      const res = await supertest(first.server)
+        .post('/import')
+        .set('authorization', `Bearer ${TEST_ADMIN_KEY}`)
+        .set('change-reason', 'test')
+        .set('content-type', 'application/x-ndjson')
+        .send(sources);
+      expect(res.status, res.text.slice(0, 300)).toBe(200);
+      // Stopped before writes had paused long enough for its upkeep.
+      await first.close();
+      expect(await estimate()).toBeLessThan(1000);
+      await start();
+      const deadline = Date.now() + 15_000;
+      while ((await estimate()) < 1000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      expect(await estimate()).toBeGreaterThanOrEqual(1000);
+    } finally {
+      for (const app of apps) await app.close();
+      await drop();
+    }
   });
 });

@@ -31,38 +31,29 @@ interface Log {
   warn(obj: object, msg: string): void;
 }
 
-export async function startUpkeep(db: Database, log: Log): Promise<Upkeep> {
-  let lastSeq = await changeSeq(db);
-  let rows = 0;
+/**
+ * Starts upkeep on `db`. It reads the database in the background and never throws: on a database it
+ * cannot read (not migrated, closed) it logs why and does nothing, and tries again after the next write.
+ */
+export function startUpkeep(db: Database, log: Log): Upkeep {
+  /** The change sequence and the rows analysed at the last upkeep; undefined until read. */
+  let last: { seq: number; rows: number } | undefined;
   let quiet: NodeJS.Timeout | undefined;
   let latest: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
-
-  const tables = await db.query<{ rows: number; grown: boolean }>(
-    `SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::float8 AS rows,
-            coalesce(bool_or(pg_relation_size(c.oid) / current_setting('block_size')::int > c.relpages * (1 + ${SCALE}) + 8), false) AS grown
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = current_schema() AND c.relkind = 'r'`,
-  );
-  rows = tables[0].rows;
 
   const run = async (reason: string) => {
     clearTimeout(quiet);
     clearTimeout(latest);
     quiet = latest = undefined;
     if (stopped) return;
-    const seq = await changeSeq(db);
     const t = performance.now();
     try {
+      const seq = await changeSeq(db);
       await db.query('VACUUM ANALYZE');
-      const [after] = await db.query<{ rows: number }>(
-        `SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::float8 AS rows FROM pg_class c
-           JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'`,
-      );
-      rows = after.rows;
-      lastSeq = seq;
-      log.info({ reason, rows, ms: Math.round(performance.now() - t) }, 'embedded database: VACUUM ANALYZE');
+      last = { seq, rows: (await tables(db)).rows };
+      log.info({ reason, rows: last.rows, ms: Math.round(performance.now() - t) }, 'embedded database: VACUUM ANALYZE');
     } catch (err) {
       log.warn({ err }, 'embedded database: VACUUM ANALYZE failed');
     }
@@ -80,21 +71,48 @@ export async function startUpkeep(db: Database, log: Log): Promise<Upkeep> {
     quiet.unref();
     latest.unref();
   };
-
-  if (tables[0].grown) schedule('tables grew since last analysed');
+  /** Reads where the record stands; at start-up, also whether a table grew since it was last analysed. */
+  const begin = async (atStart: boolean) => {
+    try {
+      const [seq, found] = await Promise.all([changeSeq(db), tables(db)]);
+      last = { seq, rows: found.rows };
+      if (atStart && found.grown) schedule('tables grew since last analysed');
+    } catch (err) {
+      log.warn({ err }, 'embedded database: upkeep cannot read the database yet');
+    }
+  };
+  let starting: Promise<void> | undefined = begin(true);
 
   return {
     async afterWrite() {
+      await starting;
+      starting = undefined;
       if (stopped || running) return;
-      if ((await changeSeq(db)) - lastSeq > THRESHOLD + SCALE * rows) schedule('changes since last upkeep');
+      if (!last) {
+        starting = begin(false);
+        return;
+      }
+      if ((await changeSeq(db)) - last.seq > THRESHOLD + SCALE * last.rows) schedule('changes since last upkeep');
     },
     async stop() {
       stopped = true;
       clearTimeout(quiet);
       clearTimeout(latest);
+      await starting;
       await running;
     },
   };
+}
+
+/** Rows in the record's tables as the planner last counted them, and whether one has grown by a tenth since. */
+async function tables(db: Database): Promise<{ rows: number; grown: boolean }> {
+  const [row] = await db.query<{ rows: number; grown: boolean }>(
+    `SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::float8 AS rows,
+            coalesce(bool_or(pg_relation_size(c.oid) / current_setting('block_size')::int > c.relpages * (1 + ${SCALE}) + 8), false) AS grown
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = current_schema() AND c.relkind = 'r'`,
+  );
+  return row;
 }
 
 async function changeSeq(db: Database): Promise<number> {
