@@ -331,8 +331,12 @@ const target = args.url ? remoteTarget(args.url) : await inProcessTarget();
 let exitCode = 0;
 try {
   exitCode = await run(target);
+} catch (err) {
+  // Said before closing: closing waits for requests other workers still have in flight.
+  console.error('fuzz: the fuzzer itself failed:', err);
+  exitCode = 2;
 } finally {
-  await target.close();
+  await Promise.race([target.close(), new Promise((r) => setTimeout(r, 10_000).unref())]);
 }
 process.exit(exitCode);
 

@@ -513,7 +513,9 @@ export class Generator {
     if (where === 'body') {
       const strings = pathsOf(d.body).filter((p) => typeof getAt(d.body, p) === 'string');
       if (!strings.length) {
-        (d.body as Loose)[v] = 'x';
+        // A body with no string field in it (an object of numbers, or a bare value such as a text body).
+        if (d.body && typeof d.body === 'object' && !Array.isArray(d.body)) (d.body as Loose)[v] = 'x';
+        else d.body = { [v]: 'x' };
         return `a key ${printable(v)}`;
       }
       const path = rng.pick(strings);
