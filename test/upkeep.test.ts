@@ -7,31 +7,32 @@ import { DIAZ } from './helpers/seed.js';
 
 // The PostgreSQL server has autovacuum; the embedded database has src/db/upkeep.ts instead.
 const embedded = !process.env.TEST_DATABASE_URL;
-const ctx = useApp({ seed: true });
-
-const estimatedStatements = async () =>
-  (await ctx.db.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE relname = 'statements'`))[0].n;
-
-const lines = (n: number, tag: string) =>
-  Array.from({ length: n }, (_, i) =>
-    JSON.stringify({
-      type: 'statement',
-      speaker: DIAZ,
-      text: `Upkeep test ${tag} ${i}.`,
-      language: 'en',
-      kind: 'paraphrase',
-      saidOn: '2025-02',
-      citations: [
-        {
-          source: { kind: 'news_article', title: 'Upkeep test', url: 'https://upkeep.example/a' },
-          excerpt: 'Upkeep.',
-          role: 'secondary',
-        },
-      ],
-    }),
-  ).join('\n');
 
 describe.runIf(embedded)('the embedded database keeps its planner statistics', () => {
+  const ctx = useApp({ seed: true });
+
+  const estimatedStatements = async () =>
+    (await ctx.db.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE relname = 'statements'`))[0].n;
+
+  const lines = (n: number, tag: string) =>
+    Array.from({ length: n }, (_, i) =>
+      JSON.stringify({
+        type: 'statement',
+        speaker: DIAZ,
+        text: `Upkeep test ${tag} ${i}.`,
+        language: 'en',
+        kind: 'paraphrase',
+        saidOn: '2025-02',
+        citations: [
+          {
+            source: { kind: 'news_article', title: 'Upkeep test', url: 'https://upkeep.example/a' },
+            excerpt: 'Upkeep.',
+            role: 'secondary',
+          },
+        ],
+      }),
+    ).join('\n');
+
   it('a bulk import is analysed once writes pause, and reads go on meanwhile', async () => {
     const before = await estimatedStatements();
     const res = await ctx.api.post('/import').set('content-type', 'application/x-ndjson').send(lines(300, 'bulk'));

@@ -94,8 +94,6 @@ function openPostgres(url: string): Database {
   };
 }
 
-const PGLITE_SHARED_BUFFERS = '48MB';
-
 async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database> {
   // One process per data directory (./lock.ts): a second server, or `npm run keys` beside a
   // running server, is refused here before it touches the files.
@@ -117,7 +115,7 @@ async function openPglite(dataDir: string, loadDataDir?: Blob): Promise<Database
       // ANALYZE keeps its sample of rows (300 times the statistics target) in that memory too: at the default
       // target of 100, the first upkeep (./upkeep.ts) grew it by about 50 MB for good; at 50 it did not grow, and
       // the plans and their times were the same.
-      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`, '-c', 'default_statistics_target=50'],
+      startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=48MB', '-c', 'default_statistics_target=50'],
     });
   } catch (err) {
     lock?.release();
